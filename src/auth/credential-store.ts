@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+/** What `ytsync login` keeps so that later commands need nothing else. */
+export interface StoredCredentials {
+  version: 1;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  accessToken?: string;
+  /** Milliseconds since epoch. Kept so google-auth-library refreshes before expiry instead of
+   * retrying on a 401/403 — which would turn a quotaExceeded into an extra, counted call. */
+  expiryDate?: number;
+  scope?: string;
+  account?: { channelId: string; title: string };
+  savedAt: string;
+}
+
+export class CredentialsUnreadable extends Error {}
+
+export interface CredentialStore {
+  /** undefined when there is no file; CredentialsUnreadable when it is corrupt. */
+  load(): Promise<StoredCredentials | undefined>;
+  save(credentials: StoredCredentials): Promise<void>;
+  remove(): Promise<void>;
+  readonly location: string;
+}
+
+/**
+ * The credentials file: folder 0700, file 0600 (tightened if an existing one is looser),
+ * written atomically (temp file in the same folder + rename) so a crash never leaves half a token.
+ */
+export class FileCredentialStore implements CredentialStore {
+  constructor(readonly location: string) {}
+
+  async load(): Promise<StoredCredentials | undefined> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.location, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new CredentialsUnreadable(`cannot read ${this.location}: ${(error as Error).message}`);
+    }
+    await this.tightenMode();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new CredentialsUnreadable(`${this.location} is not valid JSON`);
+    }
+    if (!isStoredCredentials(parsed)) {
+      throw new CredentialsUnreadable(`${this.location} does not hold ytsync credentials`);
+    }
+    return parsed;
+  }
+
+  async save(credentials: StoredCredentials): Promise<void> {
+    const dir = path.dirname(this.location);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.chmod(dir, 0o700);
+    const temp = path.join(dir, `.credentials.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      const handle = await fs.open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(`${JSON.stringify(credentials, null, 2)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(temp, this.location);
+    } catch (error) {
+      await fs.rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  async remove(): Promise<void> {
+    await fs.rm(this.location, { force: true });
+  }
+
+  private async tightenMode(): Promise<void> {
+    try {
+      const stat = await fs.stat(this.location);
+      if ((stat.mode & 0o077) !== 0) await fs.chmod(this.location, 0o600);
+    } catch {
+      // Best effort: a file we can read but not chmod is still usable.
+    }
+  }
+}
+
+function isStoredCredentials(value: unknown): value is StoredCredentials {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    v.version === 1 &&
+    typeof v.clientId === 'string' &&
+    typeof v.clientSecret === 'string' &&
+    typeof v.refreshToken === 'string' &&
+    v.refreshToken.length > 0
+  );
+}

@@ -1,0 +1,85 @@
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from './errors.js';
+
+/** Everything the environment (and the optional .env) can set, validated and typed. */
+export interface Config {
+  /** A PostgreSQL server, or undefined for the embedded database under `home`. */
+  databaseUrl: string | undefined;
+  home: string;
+  credentialsPath: string;
+  embeddedDbPath: string;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** Base of the YouTube Data API, always ending in '/'. Requests go to `<apiRoot>youtube/v3/…`. */
+  apiRoot: string;
+  oauth: { authUrl: string; tokenUrl: string; revokeUrl: string };
+  dailyQuota: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const GOOGLE = {
+  apiRoot: 'https://youtube.googleapis.com/',
+  authUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+  tokenUrl: 'https://oauth2.googleapis.com/token',
+  revokeUrl: 'https://oauth2.googleapis.com/revoke',
+};
+
+/** Reads the settings of SPEC.md; reports every problem at once as one UsageError (exit 2). */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const nonEmpty = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const url = (name: string, fallback: string, protocols: string[]) => {
+    const raw = nonEmpty(name) ?? fallback;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+      return raw;
+    } catch {
+      problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${raw}")`);
+      return fallback;
+    }
+  };
+
+  const databaseUrl = nonEmpty('DATABASE_URL');
+  if (databaseUrl !== undefined) url('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
+
+  const home =
+    nonEmpty('YTSYNC_HOME') ??
+    path.join(nonEmpty('XDG_CONFIG_HOME') ?? path.join(env.HOME ?? os.homedir(), '.config'), 'ytsync');
+
+  let apiRoot = url('YTSYNC_API_ROOT', GOOGLE.apiRoot, ['http:', 'https:']);
+  if (!apiRoot.endsWith('/')) apiRoot += '/';
+
+  const quotaRaw = nonEmpty('YTSYNC_DAILY_QUOTA');
+  let dailyQuota = 10_000;
+  if (quotaRaw !== undefined) {
+    dailyQuota = Number(quotaRaw);
+    if (!Number.isSafeInteger(dailyQuota) || dailyQuota <= 0) {
+      problems.push(`YTSYNC_DAILY_QUOTA must be a positive whole number of units (got "${quotaRaw}")`);
+      dailyQuota = 10_000;
+    }
+  }
+
+  const config: Config = {
+    databaseUrl,
+    home: path.resolve(home),
+    credentialsPath: path.resolve(home, 'credentials.json'),
+    embeddedDbPath: path.resolve(home, 'db'),
+    clientId: nonEmpty('YTSYNC_CLIENT_ID'),
+    clientSecret: nonEmpty('YTSYNC_CLIENT_SECRET'),
+    apiRoot,
+    oauth: {
+      authUrl: url('YTSYNC_OAUTH_AUTH_URL', GOOGLE.authUrl, ['http:', 'https:']),
+      tokenUrl: url('YTSYNC_OAUTH_TOKEN_URL', GOOGLE.tokenUrl, ['http:', 'https:']),
+      revokeUrl: url('YTSYNC_OAUTH_REVOKE_URL', GOOGLE.revokeUrl, ['http:', 'https:']),
+    },
+    dailyQuota,
+  };
+  if (problems.length > 0) throw new UsageError(`Invalid configuration: ${problems.join('; ')}.`);
+  return config;
+}

@@ -1,0 +1,175 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * Public tables (SPEC.md "Database"): names and columns here are a contract with users'
+ * SQL. Add columns freely; never rename.
+ */
+export const playlists = pgTable('playlists', {
+  id: serial('id').primaryKey(),
+  youtubeId: text('youtube_id').notNull().unique(),
+  /** 'playlist' for playlists.list results, 'likes' for the Liked videos list. */
+  kind: text('kind').notNull().default('playlist'),
+  title: text('title'),
+  description: text('description'),
+  privacyStatus: text('privacy_status'),
+  itemCount: integer('item_count'),
+  thumbnailUrl: text('thumbnail_url'),
+  publishedAt: ts('published_at'),
+  etag: text('etag'),
+  firstSeen: ts('first_seen').notNull().defaultNow(),
+  lastFetched: ts('last_fetched'),
+  removedAt: ts('removed_at'),
+});
+
+export const videos = pgTable('videos', {
+  id: serial('id').primaryKey(),
+  youtubeId: text('youtube_id').notNull().unique(),
+  title: text('title'),
+  description: text('description'),
+  channelId: text('channel_id'),
+  channelTitle: text('channel_title'),
+  publishedAt: ts('published_at'),
+  durationSeconds: integer('duration_seconds'),
+  privacyStatus: text('privacy_status'),
+  thumbnailUrl: text('thumbnail_url'),
+  etag: text('etag'),
+  /** Why it is unavailable, by the evidence we had: 'deleted', 'private' or 'missing' (left out by videos.list). */
+  unavailableReason: text('unavailable_reason'),
+  unavailableSince: ts('unavailable_since'),
+  firstSeen: ts('first_seen').notNull().defaultNow(),
+  /** When details were last written: changes only when a value changed (no nightly churn). */
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const playlistVideos = pgTable(
+  'playlist_videos',
+  {
+    id: serial('id').primaryKey(),
+    /** The playlistItem id: the same video twice in a playlist is two rows. */
+    youtubeId: text('youtube_id').notNull().unique(),
+    playlistId: integer('playlist_id')
+      .notNull()
+      .references(() => playlists.id),
+    videoId: integer('video_id')
+      .notNull()
+      .references(() => videos.id),
+    position: integer('position'),
+    addedAt: ts('added_at'),
+    firstSeen: ts('first_seen').notNull().defaultNow(),
+    removedAt: ts('removed_at'),
+  },
+  (t) => [index('playlist_videos_playlist_position_idx').on(t.playlistId, t.position), index('playlist_videos_video_idx').on(t.videoId)],
+);
+
+/** One logical sync; it may take several invocations (quota, Ctrl-C, kill -9) to finish. */
+export const syncRuns = pgTable('sync_runs', {
+  id: serial('id').primaryKey(),
+  startedAt: ts('started_at').notNull().defaultNow(),
+  finishedAt: ts('finished_at'),
+  /** Outcome of the latest invocation: running | complete | quota | budget | interrupted | failed. */
+  outcome: text('outcome').notNull().default('running'),
+  invocations: integer('invocations').notNull().default(1),
+  unitsSpent: integer('units_spent').notNull().default(0),
+  channelId: text('channel_id'),
+  likesPlaylistId: text('likes_playlist_id'),
+  summary: jsonb('summary'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * Resume points (SPEC.md): one row per pass of the unfinished run, and per playlist for the
+ * items pass. `next_page_token` is the token of the first page NOT yet stored.
+ */
+export const syncState = pgTable(
+  'sync_state',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => syncRuns.id, { onDelete: 'cascade' }),
+    pass: text('pass').notNull(),
+    playlistYoutubeId: text('playlist_youtube_id'),
+    nextPageToken: text('next_page_token'),
+    itemsFetched: integer('items_fetched').notNull().default(0),
+    /** pageInfo.totalResults of the last page: checked against what the pass saw. */
+    totalResults: integer('total_results'),
+    /** The playlist's etag and itemCount when this pass started: a change means offsets moved. */
+    playlistEtag: text('playlist_etag'),
+    itemCount: integer('item_count'),
+    /** How often this pass started over because the list changed under its page tokens. */
+    restarts: integer('restarts').notNull().default(0),
+    done: boolean('done').notNull().default(false),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [unique('sync_state_pass_key').on(t.runId, t.pass, t.playlistYoutubeId).nullsNotDistinct()],
+);
+
+/** Ids a pass has seen so far; survives interruptions so removals are judged on the whole pass. */
+export const passSeen = pgTable(
+  'pass_seen',
+  {
+    stateId: integer('state_id')
+      .notNull()
+      .references(() => syncState.id, { onDelete: 'cascade' }),
+    youtubeId: text('youtube_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.stateId, t.youtubeId] })],
+);
+
+/** Units spent per quota day (America/Los_Angeles). Informs, never vetoes. */
+export const quotaUsage = pgTable('quota_usage', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  units: integer('units').notNull().default(0),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * What a list request returned last time, keyed by the request: sent back as If-None-Match,
+ * and on a 304 the digest (ids, next page token, totals) stands in for the body — the rows
+ * themselves are already in the mirror.
+ */
+export const etagCache = pgTable('etag_cache', {
+  requestKey: text('request_key').primaryKey(),
+  etag: text('etag').notNull(),
+  digest: jsonb('digest').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** The account the mirror belongs to (one row). */
+export const account = pgTable('account', {
+  id: integer('id').primaryKey().default(1),
+  channelId: text('channel_id').notNull(),
+  title: text('title'),
+  likesPlaylistId: text('likes_playlist_id'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const schema = {
+  playlists,
+  videos,
+  playlistVideos,
+  syncRuns,
+  syncState,
+  passSeen,
+  quotaUsage,
+  etagCache,
+  account,
+};
+export type Schema = typeof schema;
+
+export const now = sql`now()`;

@@ -1,0 +1,63 @@
+/**
+ * Typed errors carrying the exit codes of SPEC.md. Anything thrown that is not a
+ * YtsyncError is unexpected: main.ts prints its message (stack only with DEBUG=ytsync)
+ * and exits 1.
+ */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  auth: 3,
+  locked: 4,
+  quota: 75,
+  /** 128 + SIGINT / SIGTERM, the shell convention for "stopped by a signal". */
+  sigint: 130,
+  sigterm: 143,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class YtsyncError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flag, bad setting, unreadable input file: the user can fix it by changing the command. */
+export class UsageError extends YtsyncError {
+  constructor(message: string) {
+    super(message, ExitCode.usage);
+  }
+}
+
+/** Why a refresh token dies most often; said wherever we ask the user to log in again. */
+export const TESTING_EXPIRY_HINT =
+  'If your OAuth consent screen is in "Testing" with external users, Google expires refresh tokens after 7 days; ' +
+  'publish the app (or log in again weekly) to avoid this.';
+
+/** Not logged in, or Google refused the refresh token. Nothing stored is touched. */
+export class AuthError extends YtsyncError {
+  constructor(message: string) {
+    super(message, ExitCode.auth);
+  }
+
+  static notLoggedIn(detail: string): AuthError {
+    return new AuthError(`${detail} Run \`ytsync login\` first.`);
+  }
+
+  static tokenRejected(): AuthError {
+    return new AuthError(
+      `Google rejected the stored refresh token (expired or revoked). Run \`ytsync login\` again. ${TESTING_EXPIRY_HINT}`,
+    );
+  }
+}
+
+/** Another pull holds this database. */
+export class LockedError extends YtsyncError {
+  constructor(message: string) {
+    super(message, ExitCode.locked);
+  }
+}
