@@ -1,0 +1,107 @@
+/**
+ * The four list methods ytsync uses (channels, playlists, playlistItems, videos), each a
+ * pure function of (library, query) → response body, throwing ApiError for Google's 4xx.
+ */
+import { createHash } from 'node:crypto';
+import {
+  ALLOWED_PARTS, etagOf, isAvailable, listBody, paginate, parseMaxResults, parseParts, project,
+  channelResource, playlistItemResource, playlistResource, videoResource, type Json,
+} from './api-resources.js';
+import { apiErrors } from './google-errors.js';
+import { LIKES_ID, type Item, type Library, type Playlist } from './library.js';
+
+export interface HandlerContext {
+  lib: Library;
+  query: Record<string, string>;
+  /** Non-empty when playlistItems etags are 'volatile': mixed into every etag. */
+  playlistItemsSalt?: string;
+}
+
+export type Handler = (ctx: HandlerContext) => Json;
+
+function splitIds(raw: string): string[] {
+  const ids = [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))];
+  if (ids.length > 50) throw apiErrors.tooManyIds();
+  return ids;
+}
+
+const channels: Handler = ({ lib, query }) => {
+  const parts = parseParts(query.part, ALLOWED_PARTS.channels);
+  const maxResults = parseMaxResults(query.maxResults);
+  let found: boolean;
+  if (query.mine === 'true') found = true;
+  else if (query.id !== undefined) found = splitIds(query.id).includes(lib.channel.id);
+  else throw apiErrors.noFilter('categoryId, forHandle, forUsername, id, managedByMe, mine, mySubscribers');
+  const items = found ? [channelResource(lib)].map((full) => project(full, parts, etagOf(full))) : [];
+  return listBody('channels', items, { totalResults: items.length, resultsPerPage: maxResults });
+};
+
+const playlists: Handler = ({ lib, query }) => {
+  const parts = parseParts(query.part, ALLOWED_PARTS.playlists);
+  const maxResults = parseMaxResults(query.maxResults);
+  const render = (p: Playlist): Json => {
+    const { full, etag } = playlistResource(lib, p);
+    return project(full, parts, etag);
+  };
+  if (query.id !== undefined) {
+    // By id: the ones that exist, in the order asked; LL is not a "real" playlist here.
+    const ids = splitIds(query.id);
+    const found = ids.map((id) => lib.playlists.find((p) => p.id === id)).filter((p): p is Playlist => p !== undefined);
+    return listBody('playlists', found.map(render), { totalResults: found.length, resultsPerPage: maxResults });
+  }
+  let all: Playlist[];
+  if (query.mine === 'true') all = lib.playlists; // never includes LL, WL, HL or uploads
+  else if (query.channelId !== undefined) all = query.channelId === lib.channel.id ? lib.playlists.filter((p) => p.privacyStatus === 'public') : [];
+  else throw apiErrors.noFilter('channelId, id, mine');
+  const page = paginate(all, maxResults, query.pageToken);
+  return listBody('playlists', page.items.map(render), { ...page, totalResults: all.length, resultsPerPage: maxResults });
+};
+
+/** The uploads list is virtual: the account's own videos, newest first. */
+function uploadsPlaylist(lib: Library): Playlist {
+  const mine = [...lib.videos.values()]
+    .filter((v) => v.channelId === lib.channel.id && v.status !== 'deleted')
+    .sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1));
+  const items: Item[] = mine.map((v) => ({
+    id: Buffer.from(`${lib.uploadsPlaylistId}.${createHash('sha1').update(v.id).digest('hex').slice(0, 16).toUpperCase()}`).toString('base64'),
+    videoId: v.id,
+    addedAt: v.publishedAt,
+  }));
+  return { id: lib.uploadsPlaylistId, title: 'Uploads', description: '', privacyStatus: 'public', publishedAt: lib.channel.publishedAt, items };
+}
+
+const playlistItems: Handler = ({ lib, query, playlistItemsSalt }) => {
+  const parts = parseParts(query.part, ALLOWED_PARTS.playlistItems);
+  const maxResults = parseMaxResults(query.maxResults);
+  const playlistId = query.playlistId;
+  if (playlistId === undefined) throw apiErrors.noFilter('id, playlistId');
+  let all: Item[];
+  if (playlistId === 'WL' || playlistId === 'HL') all = []; // exist, but unreadable through the API
+  else if (playlistId === lib.uploadsPlaylistId) all = uploadsPlaylist(lib).items;
+  else {
+    const p = playlistId === LIKES_ID ? lib.likes : lib.getPlaylist(playlistId);
+    if (!p) throw apiErrors.playlistNotFound();
+    all = p.items;
+  }
+  const page = paginate(all, maxResults, query.pageToken);
+  const items = page.items.map((it, i) => {
+    const full = playlistItemResource(lib, playlistId, it, page.offset + i);
+    return project(full, parts, etagOf([full, playlistItemsSalt ?? null]));
+  });
+  return listBody('playlistItems', items, { ...page, totalResults: all.length, resultsPerPage: maxResults }, playlistItemsSalt);
+};
+
+const videos: Handler = ({ lib, query }) => {
+  const parts = parseParts(query.part, ALLOWED_PARTS.videos);
+  if (query.maxResults !== undefined) parseMaxResults(query.maxResults);
+  if (query.id === undefined) throw apiErrors.noFilter('chart, id, myRating');
+  // Deleted and private videos are silently left out: callers must diff.
+  const found = splitIds(query.id).map((id) => lib.getVideo(id)).filter(isAvailable);
+  const items = found.map((v) => {
+    const full = videoResource(v);
+    return project(full, parts, etagOf(full));
+  });
+  return listBody('videos', items, { totalResults: items.length, resultsPerPage: items.length });
+};
+
+export const handlers: Record<string, Handler> = { channels, playlists, playlistItems, videos };

@@ -1,0 +1,314 @@
+/**
+ * In-memory model of one YouTube account (the "library") that the emulator serves,
+ * its mutations (usable while the server runs, e.g. from a request hook), and the
+ * ground truth a correct mirror must end up with (`expectedMirror`).
+ *
+ * The emulator renders API resources from this model on every request, so any
+ * mutation is visible at the next request, exactly as on YouTube: a page token
+ * issued before a mutation then points at a shifted offset.
+ */
+import { Rng, makeChannelId, makePlaylistId, makePlaylistItemId, makeVideoId } from './rng.js';
+
+export type VideoStatus = 'public' | 'unlisted' | 'private' | 'deleted';
+export type PrivacyStatus = 'public' | 'unlisted' | 'private';
+
+export interface Channel {
+  id: string;
+  title: string;
+  description: string;
+  publishedAt: string;
+}
+
+export interface Video {
+  id: string;
+  title: string;
+  description: string;
+  channelId: string;
+  channelTitle: string;
+  publishedAt: string;
+  /** ISO 8601; null while a premiere is upcoming (the API then omits it); "P0D" for live. */
+  duration: string | null;
+  status: VideoStatus;
+  liveBroadcast?: 'none' | 'live' | 'upcoming';
+  tags?: string[];
+}
+
+export interface Item {
+  /** playlistItem id: unique across the account, stable while the item exists. */
+  id: string;
+  videoId: string;
+  /** when it was added: snippet.publishedAt of the playlistItem. */
+  addedAt: string;
+}
+
+export interface Playlist {
+  id: string;
+  title: string;
+  description: string;
+  privacyStatus: PrivacyStatus;
+  publishedAt: string;
+  items: Item[];
+}
+
+export const LIKES_ID = 'LL';
+
+export interface ExpectedVideo {
+  title: string;
+  description: string;
+  channelId: string;
+  channelTitle: string;
+  publishedAt: string;
+  durationSeconds: number | null;
+  privacyStatus: 'public' | 'unlisted';
+}
+
+export interface ExpectedMirror {
+  channel: { id: string; title: string };
+  likesPlaylistId: string;
+  playlists: Array<{ id: string; title: string; description: string; privacyStatus: PrivacyStatus; itemCount: number }>;
+  items: Record<string, Array<{ itemId: string; videoId: string; position: number }>>;
+  availableVideos: Record<string, ExpectedVideo>;
+  unavailableVideoIds: string[];
+}
+
+/** "PT4M13S" → 253, "P1DT2H" → 93600, "P0D" → 0. Throws on anything else. */
+export function isoDurationToSeconds(iso: string): number {
+  const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(iso);
+  if (!m || iso === 'P' || iso.endsWith('T')) throw new Error(`not an ISO 8601 duration: ${iso}`);
+  const n = (i: number): number => Number(m[i] ?? 0);
+  return n(1) * 604800 + n(2) * 86400 + n(3) * 3600 + n(4) * 60 + n(5);
+}
+
+/** The API's timestamp format: no milliseconds. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export interface LibraryInit {
+  channel: Channel;
+  playlists?: Playlist[];
+  likes?: Item[];
+  videos?: Video[];
+  seed?: number;
+}
+
+export class Library {
+  channel: Channel;
+  /** In the order `playlists.list mine=true` returns them (newest first). */
+  playlists: Playlist[];
+  /** The Liked videos list: served by playlistItems.list?playlistId=LL, never by playlists.list. */
+  likes: Playlist;
+  videos = new Map<string, Video>();
+  /** Bumped on every mutation. */
+  version = 0;
+  private readonly rng: Rng;
+  /** Deterministic clock for timestamps of mutations (one minute per tick). */
+  private clock = Date.parse('2025-06-01T12:00:00Z');
+
+  constructor(init: LibraryInit) {
+    this.channel = init.channel;
+    this.playlists = init.playlists ?? [];
+    this.likes = {
+      id: LIKES_ID, title: 'Liked videos', description: '', privacyStatus: 'private',
+      publishedAt: init.channel.publishedAt, items: init.likes ?? [],
+    };
+    for (const v of init.videos ?? []) this.videos.set(v.id, v);
+    this.rng = new Rng((init.seed ?? 1) ^ 0x5eed);
+  }
+
+  get uploadsPlaylistId(): string {
+    return 'UU' + this.channel.id.slice(2);
+  }
+
+  /** Any playlist by id, including LL. */
+  getPlaylist(id: string): Playlist | undefined {
+    if (id === LIKES_ID) return this.likes;
+    return this.playlists.find((p) => p.id === id);
+  }
+
+  getVideo(id: string): Video | undefined {
+    return this.videos.get(id);
+  }
+
+  now(): string {
+    this.clock += 60_000;
+    return isoSeconds(this.clock);
+  }
+
+  // ---- mutations -------------------------------------------------------------------------
+
+  /** Adds a playlist; by default at the front (newest first, as playlists.list orders them). */
+  addPlaylist(partial: Partial<Playlist> & { at?: number } = {}): string {
+    const { at, ...rest } = partial;
+    const p: Playlist = {
+      id: makePlaylistId(this.rng), title: `New playlist ${this.version + 1}`, description: '',
+      privacyStatus: 'private', publishedAt: this.now(), items: [], ...rest,
+    };
+    if (this.getPlaylist(p.id)) throw new Error(`playlist ${p.id} exists`);
+    this.playlists.splice(clampIndex(at ?? 0, this.playlists.length), 0, p);
+    this.version++;
+    return p.id;
+  }
+
+  deletePlaylist(id: string): void {
+    const i = this.playlists.findIndex((p) => p.id === id);
+    if (i < 0) throw new Error(`no playlist ${id}`);
+    this.playlists.splice(i, 1);
+    this.version++;
+  }
+
+  renamePlaylist(id: string, title: string): void {
+    this.mustPlaylist(id).title = title;
+    this.version++;
+  }
+
+  updatePlaylist(id: string, patch: Partial<Omit<Playlist, 'id' | 'items'>>): void {
+    Object.assign(this.mustPlaylist(id), patch);
+    this.version++;
+  }
+
+  /**
+   * Adds a video to a playlist at `at` (default: the end; for LL the front, since a new
+   * like shows up first). Returns the new playlistItem id.
+   */
+  addItem(playlistId: string, videoId: string, at?: number): string {
+    const p = this.mustPlaylist(playlistId);
+    if (!this.videos.has(videoId)) throw new Error(`no video ${videoId}`);
+    const item: Item = { id: this.newItemId(playlistId), videoId, addedAt: this.now() };
+    const idx = at ?? (playlistId === LIKES_ID ? 0 : p.items.length);
+    p.items.splice(clampIndex(idx, p.items.length), 0, item);
+    this.version++;
+    return item.id;
+  }
+
+  removeItem(playlistId: string, itemId: string): void {
+    const p = this.mustPlaylist(playlistId);
+    const i = p.items.findIndex((it) => it.id === itemId);
+    if (i < 0) throw new Error(`no item ${itemId} in ${playlistId}`);
+    p.items.splice(i, 1);
+    this.version++;
+  }
+
+  moveItem(playlistId: string, itemId: string, newIndex: number): void {
+    const p = this.mustPlaylist(playlistId);
+    const i = p.items.findIndex((it) => it.id === itemId);
+    if (i < 0) throw new Error(`no item ${itemId} in ${playlistId}`);
+    const [item] = p.items.splice(i, 1);
+    p.items.splice(clampIndex(newIndex, p.items.length), 0, item as Item);
+    this.version++;
+  }
+
+  addVideo(partial: Partial<Video> = {}): string {
+    const v: Video = {
+      id: makeVideoId(this.rng), title: `Video ${this.videos.size + 1}`, description: '',
+      channelId: this.channel.id, channelTitle: this.channel.title, publishedAt: this.now(),
+      duration: 'PT3M30S', status: 'public', liveBroadcast: 'none', ...partial,
+    };
+    if (this.videos.has(v.id)) throw new Error(`video ${v.id} exists`);
+    this.videos.set(v.id, v);
+    this.version++;
+    return v.id;
+  }
+
+  /** The video stays in playlists, shown as "Deleted video" (as on YouTube). */
+  deleteVideo(id: string): void {
+    this.mustVideo(id).status = 'deleted';
+    this.version++;
+  }
+
+  makePrivate(id: string): void {
+    this.mustVideo(id).status = 'private';
+    this.version++;
+  }
+
+  restoreVideo(id: string, status: 'public' | 'unlisted' = 'public'): void {
+    this.mustVideo(id).status = status;
+    this.version++;
+  }
+
+  renameVideo(id: string, title: string): void {
+    this.mustVideo(id).title = title;
+    this.version++;
+  }
+
+  updateVideo(id: string, patch: Partial<Omit<Video, 'id'>>): void {
+    Object.assign(this.mustVideo(id), patch);
+    this.version++;
+  }
+
+  // ---- ground truth ----------------------------------------------------------------------
+
+  /** What a correct, complete sync must have stored right now. */
+  expectedMirror(): ExpectedMirror {
+    const items: ExpectedMirror['items'] = {};
+    const referenced = new Set<string>();
+    for (const p of [...this.playlists, this.likes]) {
+      items[p.id] = p.items.map((it, position) => {
+        referenced.add(it.videoId);
+        return { itemId: it.id, videoId: it.videoId, position };
+      });
+    }
+    const availableVideos: Record<string, ExpectedVideo> = {};
+    const unavailable: string[] = [];
+    for (const id of referenced) {
+      const v = this.videos.get(id);
+      if (!v || v.status === 'deleted' || v.status === 'private') {
+        unavailable.push(id);
+        continue;
+      }
+      availableVideos[id] = {
+        title: v.title, description: v.description, channelId: v.channelId, channelTitle: v.channelTitle,
+        publishedAt: v.publishedAt, durationSeconds: v.duration === null ? null : isoDurationToSeconds(v.duration),
+        privacyStatus: v.status,
+      };
+    }
+    return {
+      channel: { id: this.channel.id, title: this.channel.title },
+      likesPlaylistId: LIKES_ID,
+      playlists: this.playlists.map((p) => ({
+        id: p.id, title: p.title, description: p.description, privacyStatus: p.privacyStatus, itemCount: p.items.length,
+      })),
+      items,
+      availableVideos,
+      unavailableVideoIds: unavailable.sort(),
+    };
+  }
+
+  /** Distinct video ids referenced by any live item (playlists and LL). */
+  referencedVideoIds(): string[] {
+    const s = new Set<string>();
+    for (const p of [...this.playlists, this.likes]) for (const it of p.items) s.add(it.videoId);
+    return [...s];
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  newItemId(playlistId: string): string {
+    for (;;) {
+      const id = makePlaylistItemId(this.rng, playlistId);
+      if (!this.hasItemId(id)) return id;
+    }
+  }
+
+  private hasItemId(id: string): boolean {
+    return [...this.playlists, this.likes].some((p) => p.items.some((it) => it.id === id));
+  }
+
+  private mustPlaylist(id: string): Playlist {
+    const p = this.getPlaylist(id);
+    if (!p) throw new Error(`no playlist ${id}`);
+    return p;
+  }
+
+  private mustVideo(id: string): Video {
+    const v = this.videos.get(id);
+    if (!v) throw new Error(`no video ${id}`);
+    return v;
+  }
+}
+
+function clampIndex(i: number, len: number): number {
+  return Math.max(0, Math.min(len, Math.trunc(i)));
+}
+
+export { generateLibrary, type GenerateLibraryOptions } from './generate-library.js';
