@@ -73,6 +73,7 @@ export class FileCredentialStore implements CredentialStore {
       await fs.rm(temp, { force: true });
       throw error;
     }
+    await syncFolder(dir);
   }
 
   async remove(): Promise<void> {
@@ -97,6 +98,22 @@ function isStoredCredentials(value: unknown): value is StoredCredentials {
     typeof v.clientId === 'string' &&
     typeof v.clientSecret === 'string' &&
     typeof v.refreshToken === 'string' &&
-    v.refreshToken.length > 0
+    v.refreshToken.length > 0 &&
+    (v.accessToken === undefined || typeof v.accessToken === 'string') &&
+    (v.expiryDate === undefined || typeof v.expiryDate === 'number')
   );
+}
+
+/** Makes the rename itself durable (a crash right after could otherwise lose it); not on Windows. */
+async function syncFolder(dir: string): Promise<void> {
+  try {
+    const handle = await fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Some platforms and file systems refuse fsync on a folder; the rename has happened anyway.
+  }
 }

@@ -47,8 +47,9 @@ export async function authorizedClient(
   client.setCredentials({
     refresh_token: credentials.refreshToken,
     access_token: credentials.accessToken,
-    // Without an expiry the library would treat every 401/403 as "maybe expired" and retry it.
-    expiry_date: credentials.expiryDate ?? 0,
+    // Without an expiry the library would treat every 401/403 as "maybe expired" and retry it
+    // (an extra, counted call after a quotaExceeded); 1 = "long expired": refresh before use.
+    expiry_date: credentials.expiryDate ?? 1,
   });
   let current = credentials;
   let saving: Promise<void> = Promise.resolve();

@@ -13,9 +13,13 @@ export interface CliResult {
 
 class Capture {
   text = '';
-  constructor(readonly isTTY = false) {}
+  constructor(
+    readonly isTTY = false,
+    private readonly onWrite?: (chunk: string) => void,
+  ) {}
   write(chunk: string) {
     this.text += chunk;
+    this.onWrite?.(chunk);
     return true;
   }
 }
@@ -24,10 +28,15 @@ class Capture {
 export async function runInProcess(
   argv: string[],
   env: Env,
-  options: { signal?: AbortSignal; tty?: boolean } = {},
+  options: {
+    signal?: AbortSignal;
+    tty?: boolean;
+    /** Sees output as it is written, e.g. to act on a line while the command still runs. */
+    onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  } = {},
 ): Promise<CliResult> {
-  const stdout = new Capture(options.tty);
-  const stderr = new Capture(options.tty);
+  const stdout = new Capture(options.tty, options.onOutput && ((c) => options.onOutput!('stdout', c)));
+  const stderr = new Capture(options.tty, options.onOutput && ((c) => options.onOutput!('stderr', c)));
   const code = await runCli(argv, {
     stdout,
     stderr,
