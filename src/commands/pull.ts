@@ -1,0 +1,61 @@
+import { authorizedClient } from '../auth/oauth-client.js';
+import type { CommandContext } from '../context.js';
+import { openDatabase } from '../db/connection.js';
+import { YtsyncError } from '../errors.js';
+import { createReporter } from '../output/reporter.js';
+import { formatPullSummary } from '../output/summary.js';
+import { quotaResetsAt } from '../quota-day.js';
+import { exitCodeOf, pull } from '../sync/pull.js';
+import { DEFAULT_BACKOFF } from '../youtube/backoff.js';
+import { YouTubeClient } from '../youtube/client.js';
+import { EtagStore } from '../youtube/etag-store.js';
+import { QuotaMeter, unitsUsedOn } from '../youtube/quota-meter.js';
+
+export interface PullOptions {
+  maxUnits?: number;
+  concurrency: number;
+  json?: boolean;
+}
+
+export async function pullCommand({ config, io }: CommandContext, options: PullOptions): Promise<void> {
+  // Credentials first: not being logged in must not touch the database.
+  const { client: oauth } = await authorizedClient(config);
+  const database = await openDatabase(config, { pullLock: true, command: 'pull' });
+  const reporter = await createReporter(io);
+  try {
+    const { db } = database;
+    const usedBefore = await unitsUsedOn(db);
+    if (usedBefore >= config.dailyQuota) {
+      // The ledger informs, never vetoes: other programs share the quota and only Google's reset counts.
+      reporter.warn(`the ledger says today's quota is spent (${usedBefore}/${config.dailyQuota} units); probing with one request.`);
+    }
+    const { youtube_v3 } = await import('@googleapis/youtube');
+    const meter = new QuotaMeter(db, options.maxUnits);
+    const etags = new EtagStore(db);
+    const client = new YouTubeClient({
+      api: new youtube_v3.Youtube({ auth: oauth, rootUrl: config.apiRoot }),
+      oauth,
+      meter,
+      etags,
+      backoff: DEFAULT_BACKOFF,
+      signal: io.signal,
+      tokenUrl: config.oauth.tokenUrl,
+      onRetry: (what, reason, attempt, delayMs) =>
+        reporter.event(`${what}: ${reason}, retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`),
+    });
+    const summary = await pull({ db, client, etags, meter, reporter, signal: io.signal, concurrency: options.concurrency });
+    reporter.stop();
+    const usedToday = await unitsUsedOn(db);
+    const quota = { usedToday, dailyLimit: config.dailyQuota, resetsAt: quotaResetsAt().toISOString() };
+    if (options.json) io.stdout.write(`${JSON.stringify({ ...summary, quota, database: { kind: database.kind, location: database.location } }, null, 2)}\n`);
+    else io.stdout.write(`${formatPullSummary(summary, quota)}\n`);
+    const code = exitCodeOf(summary, io.signal);
+    if (code !== 0) {
+      const next = summary.outcome === 'interrupted' ? 'progress is saved; the next `ytsync pull` continues.' : `progress is saved; the next \`ytsync pull\` continues (quota resets ${new Date(quota.resetsAt).toLocaleString()}).`;
+      throw new YtsyncError(`${summary.reason ?? summary.outcome}; ${next}`, code as never);
+    }
+  } finally {
+    reporter.stop();
+    await database.close();
+  }
+}

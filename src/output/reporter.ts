@@ -1,0 +1,76 @@
+import type { Io, OutputStream } from '../context.js';
+import type { SyncReporter } from '../sync/control.js';
+
+/**
+ * Progress for people and for cron. On a TTY: an ora spinner whose text is the latest
+ * progress, events printed above it. Without a TTY: one plain line per event (no ANSI codes,
+ * no spinner frames) and a progress line at most every `plainProgressEveryMs`.
+ * Everything goes to stderr, so stdout carries only the summary (or the --json document).
+ */
+export interface Reporter extends SyncReporter {
+  stop(): void;
+}
+
+export interface ReporterOptions {
+  quiet?: boolean;
+  plainProgressEveryMs?: number;
+}
+
+export async function createReporter(io: Io, options: ReporterOptions = {}): Promise<Reporter> {
+  const stream = io.stderr;
+  if (options.quiet) return quietReporter(stream);
+  if (stream.isTTY) return ttyReporter(stream, io);
+  return plainReporter(stream, options.plainProgressEveryMs ?? 30_000);
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+function plainReporter(stream: OutputStream, everyMs: number): Reporter {
+  let lastProgress = 0;
+  return {
+    event: (message) => stream.write(`${timestamp()} ${message}\n`),
+    warn: (message) => stream.write(`${timestamp()} warning: ${message}\n`),
+    progress: (message) => {
+      const now = Date.now();
+      if (now - lastProgress < everyMs) return;
+      lastProgress = now;
+      stream.write(`${timestamp()} ${message}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+function quietReporter(stream: OutputStream): Reporter {
+  return {
+    event: () => undefined,
+    warn: (message) => stream.write(`warning: ${message}\n`),
+    progress: () => undefined,
+    stop: () => undefined,
+  };
+}
+
+async function ttyReporter(stream: OutputStream, io: Io): Promise<Reporter> {
+  const { default: ora } = await import('ora');
+  const color = !io.env.NO_COLOR;
+  const spinner = ora({ stream: stream as NodeJS.WritableStream, isEnabled: true, color: color ? 'cyan' : false, text: 'starting' }).start();
+  return {
+    event: (message) => {
+      spinner.clear();
+      stream.write(`${message}\n`);
+      spinner.render();
+    },
+    warn: (message) => {
+      spinner.clear();
+      stream.write(`warning: ${message}\n`);
+      spinner.render();
+    },
+    progress: (message) => {
+      spinner.text = message;
+    },
+    stop: () => {
+      spinner.stop();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { Db } from '../db/connection.js';
+import { YtsyncError, ExitCode } from '../errors.js';
+import { QuotaExhausted, type YouTubeClient } from '../youtube/client.js';
+import type { EtagStore } from '../youtube/etag-store.js';
+import { BudgetReached, type QuotaMeter } from '../youtube/quota-meter.js';
+import { ChangeTally, RunControl, type SyncReporter } from './control.js';
+import { mirrorCounts, type MirrorCounts } from './mirror-store.js';
+import { itemsPass, playlistsPass, videosPass, type PassContext } from './passes.js';
+import { endInvocation, openRun, recordChannel } from './run-store.js';
+
+export type PullOutcome = 'complete' | 'quota' | 'budget' | 'interrupted' | 'failed';
+
+export interface PullSummary {
+  outcome: PullOutcome;
+  runId: number;
+  /** This invocation continued a run an earlier one left unfinished. */
+  resumed: boolean;
+  unitsSpent: number;
+  counts: MirrorCounts;
+  changes: ReturnType<ChangeTally['toJSON']>;
+  /** Why the run stopped early, in one line. */
+  reason?: string;
+}
+
+export interface PullDeps {
+  db: Db;
+  client: YouTubeClient;
+  etags: EtagStore;
+  meter: QuotaMeter;
+  reporter: SyncReporter;
+  signal: AbortSignal;
+  concurrency: number;
+}
+
+/**
+ * One `ytsync pull`: continues the unfinished run or starts one, runs the passes in order
+ * (channel → playlists → items → videos) and records how this invocation ended. Failures that
+ * the user should see as an exit code other than 1 are returned in the summary; anything
+ * unexpected is recorded as 'failed' and rethrown.
+ */
+export async function pull(deps: PullDeps): Promise<PullSummary> {
+  const { db, client, etags, meter, reporter, signal } = deps;
+  const { run, resumed } = await openRun(db);
+  if (resumed) reporter.event(`continuing the unfinished run #${run.id} (started ${run.startedAt.toISOString()})`);
+  const tally = new ChangeTally();
+  const control = new RunControl(signal, reporter, tally);
+
+  let outcome: PullOutcome = 'complete';
+  let reason: string | undefined;
+  let failure: unknown;
+  try {
+    if (!run.channelId) {
+      const channel = await client.channelMine();
+      if (!channel) throw new YtsyncError('this Google account has no YouTube channel, so it has no playlists to mirror.', ExitCode.failure);
+      await recordChannel(db, run.id, channel);
+      run.channelId = channel.channelId;
+      run.likesPlaylistId = channel.likesPlaylistId;
+      reporter.event(`account: ${channel.title ?? channel.channelId} (${channel.channelId})`);
+    }
+    const ctx: PassContext = { db, client, etags, control, run, concurrency: deps.concurrency };
+    for (const pass of [playlistsPass, itemsPass, videosPass]) {
+      await pass(ctx);
+      if (control.stopped) break;
+    }
+    control.rethrow();
+    if (signal.aborted) {
+      outcome = 'interrupted';
+      reason = `stopped by ${String(signal.reason)}`;
+    }
+  } catch (error) {
+    if (error instanceof QuotaExhausted) {
+      outcome = 'quota';
+      reason = error.message;
+    } else if (error instanceof BudgetReached) {
+      outcome = 'budget';
+      reason = error.message;
+    } else if (signal.aborted) {
+      outcome = 'interrupted';
+      reason = `stopped by ${String(signal.reason)}`;
+    } else {
+      outcome = 'failed';
+      reason = error instanceof Error ? error.message : String(error);
+      failure = error;
+    }
+  }
+
+  const counts = await mirrorCounts(db);
+  const summary: PullSummary = { outcome, runId: run.id, resumed, unitsSpent: meter.unitsSpent, counts, changes: tally.toJSON(), reason };
+  await endInvocation(db, run.id, outcome, meter.unitsSpent, summary);
+  if (failure !== undefined) throw failure;
+  return summary;
+}
+
+export function exitCodeOf(summary: PullSummary, signal: AbortSignal): number {
+  switch (summary.outcome) {
+    case 'complete':
+      return ExitCode.ok;
+    case 'quota':
+    case 'budget':
+      return ExitCode.quota;
+    case 'interrupted':
+      return signal.reason === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+    case 'failed':
+      return ExitCode.failure;
+  }
+}
+

@@ -1,0 +1,47 @@
+/** What the sync keeps of each API object: plain values, ready for the database. */
+
+export interface PlaylistRecord {
+  youtubeId: string;
+  title: string | null;
+  description: string | null;
+  privacyStatus: string | null;
+  itemCount: number | null;
+  thumbnailUrl: string | null;
+  publishedAt: Date | null;
+  etag: string | null;
+}
+
+/** Deleted and private videos appear in playlists as placeholders that hide what they were. */
+export type Placeholder = 'deleted' | 'private';
+
+export interface ItemRecord {
+  youtubeId: string;
+  videoYoutubeId: string;
+  position: number | null;
+  addedAt: Date | null;
+  placeholder: Placeholder | null;
+  /** The video's title and channel as the item shows them (null for placeholders). */
+  title: string | null;
+  channelId: string | null;
+  channelTitle: string | null;
+}
+
+export interface VideoRecord {
+  youtubeId: string;
+  title: string | null;
+  description: string | null;
+  channelId: string | null;
+  channelTitle: string | null;
+  publishedAt: Date | null;
+  durationSeconds: number | null;
+  privacyStatus: string | null;
+  thumbnailUrl: string | null;
+  etag: string | null;
+}
+
+export interface ChannelRecord {
+  channelId: string;
+  title: string | null;
+  /** The Liked videos list ("LL"), absent when the account hides it. */
+  likesPlaylistId: string | null;
+}
