@@ -1,0 +1,91 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { FileCredentialStore } from '../../src/auth/credential-store.js';
+import { loadConfig, type Env } from '../../src/config.js';
+import { openDatabase, type Db } from '../../src/db/connection.js';
+import type { YouTubeEmulator } from '../fakes/youtube-emulator.js';
+
+/** Which backend the database suites run on: set per vitest project (vitest.config.ts). */
+export const TEST_DATABASE = (process.env.YTSYNC_TEST_DATABASE ?? 'embedded') as 'embedded' | 'postgres';
+export const ADMIN_URL = process.env.YTSYNC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+let counter = 0;
+
+/** A throwaway YTSYNC_HOME and database (a fresh server database, or PGlite under the home). */
+export interface Workspace {
+  home: string;
+  /** The program's environment: home, database, and the emulator's endpoints when given. */
+  env: Env;
+  /** Opens the mirror for assertions (embedded: only while no ytsync process holds it). */
+  withDb<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  /** Writes credentials as `ytsync login` would, with a refresh token the emulator issued. */
+  seedCredentials(emulator: YouTubeEmulator): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export function emulatorEnv(emulator: YouTubeEmulator): Env {
+  return {
+    YTSYNC_API_ROOT: emulator.url,
+    YTSYNC_OAUTH_AUTH_URL: emulator.oauthUrls.auth,
+    YTSYNC_OAUTH_TOKEN_URL: emulator.oauthUrls.token,
+    YTSYNC_OAUTH_REVOKE_URL: emulator.oauthUrls.revoke,
+  };
+}
+
+export async function createWorkspace(emulator?: YouTubeEmulator): Promise<Workspace> {
+  const home = await mkdtemp(path.join(os.tmpdir(), 'ytsync-test-'));
+  let databaseUrl: string | undefined;
+  let dbName: string | undefined;
+  if (TEST_DATABASE === 'postgres') {
+    dbName = `ytsync_t_${process.pid}_${++counter}_${Date.now() % 100000}`;
+    await admin((c) => c.query(`CREATE DATABASE "${dbName}"`));
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${dbName}`;
+    databaseUrl = url.toString();
+  }
+  const env: Env = {
+    YTSYNC_HOME: home,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(emulator ? emulatorEnv(emulator) : {}),
+  };
+  return {
+    home,
+    env,
+    async withDb(work) {
+      const database = await openDatabase(loadConfig(env), { pullLock: false, command: 'test' });
+      try {
+        return await work(database.db);
+      } finally {
+        await database.close();
+      }
+    },
+    async seedCredentials(emu) {
+      const { clientId, clientSecret } = emu.oauth.defaultClient;
+      const refreshToken = emu.oauth.issueRefreshToken();
+      await new FileCredentialStore(path.join(home, 'credentials.json')).save({
+        version: 1,
+        clientId,
+        clientSecret,
+        refreshToken,
+        savedAt: new Date().toISOString(),
+      });
+      return refreshToken;
+    },
+    async cleanup() {
+      if (dbName) await admin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../src/db/connection.js';
+import type { ExpectedMirror } from '../fakes/library.js';
+
+/**
+ * SPEC.md's bound for a full first sync: ceil(P/50) + Σ ceil(items/50) + ceil(V/50) + 1.
+ * An empty list still costs its one call, so each list counts at least 1.
+ */
+export function minimumUnits(expected: ExpectedMirror): number {
+  const lists = Object.values(expected.items);
+  const videos = new Set(lists.flat().map((i) => i.videoId));
+  return (
+    Math.max(1, Math.ceil(expected.playlists.length / 50)) +
+    lists.reduce((n, list) => n + Math.max(1, Math.ceil(list.length / 50)), 0) +
+    Math.ceil(videos.size / 50) +
+    1
+  );
+}
+
+/**
+ * Row versions written to the mirror's data tables, for "an unchanged pull rewrites nothing".
+ * xmin changes whenever PostgreSQL writes a new version of a row, on both backends.
+ */
+export async function rowWrites(db: Db): Promise<Record<string, string>> {
+  const result = (await db.execute(sql`
+    SELECT 'videos' AS t, coalesce(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id), '') AS v FROM videos
+    UNION ALL
+    SELECT 'playlist_videos', coalesce(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id), '') FROM playlist_videos`)) as unknown as {
+    rows: Array<{ t: string; v: string }>;
+  };
+  return Object.fromEntries(result.rows.map((r) => [r.t, r.v]));
+}

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects: unit tests once, and every database suite twice — on the embedded PGlite and
+ * on the PostgreSQL server (YTSYNC_TEST_DATABASE tells the suites which; see
+ * test/support/database.ts). The server project fails loudly when the server is unreachable.
+ */
+const databaseSuites = ['test/integration/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'embedded',
+          include: databaseSuites,
+          env: { YTSYNC_TEST_DATABASE: 'embedded' },
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'postgres',
+          include: databaseSuites,
+          env: { YTSYNC_TEST_DATABASE: 'postgres' },
+          globalSetup: ['test/support/postgres-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
