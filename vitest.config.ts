@@ -9,6 +9,7 @@ const databaseSuites = ['test/integration/**/*.test.ts'];
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/backend-summary-reporter.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
