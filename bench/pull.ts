@@ -44,7 +44,7 @@ interface PullFigures {
   requests: number;
   maxRssMb: number;
   dbShare: number;
-  summary: { counts: Record<string, number>; changes: Record<string, number>; outcome: string };
+  summary: { counts: Record<string, number>; changes: { itemsChanged: number; videosUpdated: number }; outcome: string };
 }
 
 function minimumUnits(expected: ExpectedMirror): { minimum: number; longestPages: number } {
