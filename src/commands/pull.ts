@@ -4,7 +4,9 @@ import { openDatabase } from '../db/connection.js';
 import { YtsyncError } from '../errors.js';
 import { createReporter } from '../output/reporter.js';
 import { formatPullSummary } from '../output/summary.js';
+import { describeQuotaReset } from '../output/time.js';
 import { quotaResetsAt } from '../quota-day.js';
+import { costEstimateMessage } from '../status/pull-estimate.js';
 import { exitCodeOf, pull } from '../sync/pull.js';
 import { DEFAULT_BACKOFF } from '../youtube/backoff.js';
 import { YouTubeClient } from '../youtube/client.js';
@@ -15,20 +17,22 @@ export interface PullOptions {
   maxUnits?: number;
   concurrency: number;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export async function pullCommand({ config, io }: CommandContext, options: PullOptions): Promise<void> {
   // Credentials first: not being logged in must not touch the database.
   const { client: oauth } = await authorizedClient(config);
   const database = await openDatabase(config, { pullLock: true, command: 'pull' });
-  const reporter = await createReporter(io);
+  const reporter = await createReporter(io, { quiet: options.quiet });
   try {
     const { db } = database;
     const usedBefore = await unitsUsedOn(db);
     if (usedBefore >= config.dailyQuota) {
       // The ledger informs, never vetoes: other programs share the quota and only Google's reset counts.
-      reporter.warn(`the ledger says today's quota is spent (${usedBefore}/${config.dailyQuota} units); probing with one request.`);
+      reporter.warn(`the ledger says today's quota is spent (${usedBefore}/${config.dailyQuota} units); probing with one request (the quota resets ${describeQuotaReset(quotaResetsAt())}).`);
     }
+    reporter.event(await costEstimateMessage(db, usedBefore, config.dailyQuota));
     const { youtube_v3 } = await import('@googleapis/youtube');
     const meter = new QuotaMeter(db, options.maxUnits);
     const etags = new EtagStore(db);
@@ -51,7 +55,7 @@ export async function pullCommand({ config, io }: CommandContext, options: PullO
     else io.stdout.write(`${formatPullSummary(summary, quota)}\n`);
     const code = exitCodeOf(summary, io.signal);
     if (code !== 0) {
-      const next = summary.outcome === 'interrupted' ? 'progress is saved; the next `ytsync pull` continues.' : `progress is saved; the next \`ytsync pull\` continues (quota resets ${new Date(quota.resetsAt).toLocaleString()}).`;
+      const next = summary.outcome !== 'quota' ? 'progress is saved; the next `ytsync pull` continues.' : `progress is saved; the next \`ytsync pull\` continues after the quota resets ${describeQuotaReset(new Date(quota.resetsAt))}.`;
       throw new YtsyncError(`${summary.reason ?? summary.outcome}; ${next}`, code as never);
     }
   } finally {

@@ -19,7 +19,10 @@ export interface ReporterOptions {
 export async function createReporter(io: Io, options: ReporterOptions = {}): Promise<Reporter> {
   const stream = io.stderr;
   if (options.quiet) return quietReporter(stream);
-  if (stream.isTTY) return ttyReporter(stream, io);
+  // A spinner needs a terminal that can redraw a line: not TERM=dumb (Emacs shells, some CI
+  // logs), and not a pseudo-terminal that reports zero columns (ora would clear lines forever).
+  const columns = (stream as { columns?: number }).columns;
+  if (stream.isTTY && io.env.TERM !== 'dumb' && columns !== 0) return ttyReporter(stream, io);
   return plainReporter(stream, options.plainProgressEveryMs ?? 30_000);
 }
 

@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { CredentialsUnreadable, FileCredentialStore } from '../auth/credential-store.js';
+import type { Config } from '../config.js';
+import { describeDatabase, openDatabase } from '../db/connection.js';
+import { LockedError } from '../errors.js';
+import { quotaDay, quotaResetsAt } from '../quota-day.js';
+import { mirrorCounts, type MirrorCounts } from '../sync/mirror-store.js';
+import { unitsUsedOn } from '../youtube/quota-meter.js';
+import type { CostEstimate } from './estimate.js';
+import { estimateNextPull, mirroredAccount, recentRuns, serverPullHolder, unfinishedRun, type RunInfo, type UnfinishedRun } from './queries.js';
+
+/** `ytsync status --json` (SPEC.md), plus what a person needs to act on it. */
+export interface StatusReport {
+  /** From the credentials file, else from the mirror's `account` row; null if neither knows. */
+  account: { channelId: string; title: string | null } | null;
+  /** A credentials file exists (pull can run without `ytsync login`). */
+  loggedIn: boolean;
+  /** Problems worth a line (an unreadable credentials file…); status still answers. */
+  warnings: string[];
+  database: { kind: 'postgres' | 'embedded'; location: string; exists: boolean };
+  /**
+   * Another ytsync holds the database. On the embedded database (one process at a time) nothing
+   * else can be read then: counts, quota use and runs are null.
+   */
+  busy: { holder: string } | null;
+  counts: MirrorCounts | null;
+  quota: { day: string; usedToday: number | null; dailyLimit: number; resetsAt: string };
+  lastRun: RunInfo | null;
+  unfinishedRun: UnfinishedRun | null;
+  lastRuns: RunInfo[];
+  /** Quota units the next `pull` will probably spend; null when unknown (before the first run). */
+  nextPullEstimate: CostEstimate | null;
+}
+
+const EMPTY_COUNTS: MirrorCounts = { playlists: 0, videos: 0, items: 0, removedItems: 0, unavailableVideos: 0 };
+
+/** Everything `status` reports. Offline, credentials optional, never loads the Google client. */
+export async function gatherStatus(config: Config, now: Date = new Date()): Promise<StatusReport> {
+  const described = describeDatabase(config);
+  const credentials = await readAccount(config);
+  const report: StatusReport = {
+    account: credentials.account,
+    loggedIn: credentials.loggedIn,
+    warnings: credentials.warning ? [credentials.warning] : [],
+    database: { ...described, exists: true },
+    busy: null,
+    counts: null,
+    quota: { day: quotaDay(now), usedToday: null, dailyLimit: config.dailyQuota, resetsAt: quotaResetsAt(now).toISOString() },
+    lastRun: null,
+    unfinishedRun: null,
+    lastRuns: [],
+    nextPullEstimate: null,
+  };
+
+  // A fresh machine: report an empty mirror rather than create the database just to count nothing.
+  if (described.kind === 'embedded' && !existsSync(config.embeddedDbPath)) {
+    return { ...report, database: { ...report.database, exists: false }, counts: EMPTY_COUNTS, quota: { ...report.quota, usedToday: 0 } };
+  }
+
+  let database;
+  try {
+    database = await openDatabase(config, { pullLock: false, command: 'status' });
+  } catch (error) {
+    if (!(error instanceof LockedError)) throw error;
+    return { ...report, busy: { holder: holderOf(error.message) } };
+  }
+  try {
+    const { db } = database;
+    const runs = await recentRuns(db);
+    return {
+      ...report,
+      account: report.account ?? (await mirroredAccount(db)),
+      busy: database.kind === 'postgres' ? holderObject(await serverPullHolder(db)) : null,
+      counts: await mirrorCounts(db),
+      quota: { ...report.quota, usedToday: await unitsUsedOn(db, report.quota.day) },
+      lastRun: runs[0] ?? null,
+      unfinishedRun: await unfinishedRun(db),
+      lastRuns: runs,
+      nextPullEstimate: await estimateNextPull(db),
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+const holderObject = (holder: string | null) => (holder === null ? null : { holder });
+
+/** The lock message names its holder in parentheses ("… in use by another ytsync (ytsync pull, pid 12 on host, since …)"). */
+function holderOf(message: string): string {
+  return /\((ytsync [^)]*)\)/.exec(message)?.[1] ?? message;
+}
+
+async function readAccount(config: Config): Promise<{ account: StatusReport['account']; loggedIn: boolean; warning?: string }> {
+  try {
+    const stored = await new FileCredentialStore(config.credentialsPath).load();
+    return { account: stored?.account ?? null, loggedIn: stored !== undefined };
+  } catch (error) {
+    if (!(error instanceof CredentialsUnreadable)) throw error;
+    return { account: null, loggedIn: false, warning: `${error.message}; run \`ytsync login\` again.` };
+  }
+}
