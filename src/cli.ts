@@ -2,27 +2,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { loadConfig } from './config.js';
 import type { CommandContext, Io } from './context.js';
 import { ExitCode, UsageError, YtsyncError } from './errors.js';
+import { commandHelp, environmentHelp, exitCodesHelp } from './output/help.js';
 import { version } from './version.js';
 
-const EXIT_CODES = `
-Exit codes:
-  0   finished
-  1   unexpected failure (stack trace with DEBUG=ytsync)
-  2   usage or configuration error
-  3   not logged in, or the refresh token was revoked/expired: run \`ytsync login\`
-  4   another \`ytsync pull\` holds the lock on this database
-  75  stopped early on quota (quotaExceeded or --max-units); the next pull continues
-  130/143  stopped by SIGINT/SIGTERM; progress is saved and the next pull continues`;
-
-const ENVIRONMENT = `
-Environment (a .env file in the working directory is read too):
-  DATABASE_URL             PostgreSQL server; unset = embedded database in $YTSYNC_HOME/db
-  YTSYNC_HOME              credentials and embedded database (default ~/.config/ytsync)
-  YTSYNC_CLIENT_ID/_SECRET OAuth Desktop-app client, instead of --client-secret
-  YTSYNC_API_ROOT          YouTube Data API base URL (emulators, proxies)
-  YTSYNC_OAUTH_AUTH_URL, YTSYNC_OAUTH_TOKEN_URL, YTSYNC_OAUTH_REVOKE_URL
-  YTSYNC_DAILY_QUOTA       the Cloud project's daily quota in units (default 10000)
-  NO_COLOR, DEBUG=ytsync`;
+/** The full blocks, for the program's own --help; each command lists only what applies to it. */
+const EXIT_CODES = exitCodesHelp();
+const ENVIRONMENT = environmentHelp();
 
 function positiveInt(name: string, min = 1) {
   return (raw: string): number => {
@@ -60,7 +45,7 @@ export function buildProgram(io: Io): Command {
     .option('--no-browser', 'only print the authorization URL (headless machines, SSH)')
     .option('--port <n>', 'loopback port to listen on (default: any free port)', positiveInt('--port', 0), 0)
     .option('--timeout <sec>', 'give up waiting for the browser after this many seconds', positiveInt('--timeout'), 300)
-    .addHelpText('after', EXIT_CODES)
+    .addHelpText('after', commandHelp(['YTSYNC_HOME', 'YTSYNC_CLIENT', 'YTSYNC_OAUTH', 'YTSYNC_API_ROOT', 'DEBUG'], [0, 1, 2, 3, 130]))
     .action(async (opts) => {
       const { loginCommand } = await import('./commands/login.js');
       await loginCommand(ctx(), opts);
@@ -69,7 +54,7 @@ export function buildProgram(io: Io): Command {
   program
     .command('logout')
     .description('Revoke the refresh token (best effort) and delete the credentials file.')
-    .addHelpText('after', EXIT_CODES)
+    .addHelpText('after', commandHelp(['YTSYNC_HOME', 'YTSYNC_OAUTH', 'DEBUG'], [0, 1, 2]))
     .action(async () => {
       const { logoutCommand } = await import('./commands/logout.js');
       await logoutCommand(ctx());
@@ -81,7 +66,8 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option('--max-units <n>', 'spend at most this many quota units in this run').argParser(positiveInt('--max-units')))
     .option('--concurrency <n>', 'playlists fetched at once', positiveInt('--concurrency'), 4)
     .option('--json', 'print one JSON summary on stdout (human text goes to stderr)')
-    .addHelpText('after', `${ENVIRONMENT}\n${EXIT_CODES}`)
+    .option('-q, --quiet', 'print only the summary and errors (for cron)')
+    .addHelpText('after', commandHelp(['DATABASE_URL', 'YTSYNC_HOME', 'YTSYNC_API_ROOT', 'YTSYNC_OAUTH', 'YTSYNC_DAILY_QUOTA', 'NO_COLOR', 'DEBUG'], [0, 1, 2, 3, 4, 75, 130]))
     .action(async (opts) => {
       const { pullCommand } = await import('./commands/pull.js');
       await pullCommand(ctx(), opts);
@@ -91,10 +77,35 @@ export function buildProgram(io: Io): Command {
     .command('status')
     .description('Account, database, last runs, resume points, quota used today and row counts. Works offline.')
     .option('--json', 'print one JSON document on stdout')
-    .addHelpText('after', EXIT_CODES)
+    .addHelpText('after', commandHelp(['DATABASE_URL', 'YTSYNC_HOME', 'YTSYNC_DAILY_QUOTA', 'DEBUG'], [0, 1, 2]))
     .action(async (opts) => {
       const { statusCommand } = await import('./commands/status.js');
       await statusCommand(ctx(), opts);
+    });
+
+  program
+    .command('changes')
+    .description('What was added to and what left each playlist (and why), playlists created/removed, videos renamed. Works offline.')
+    .addOption(new Option('--since <date>', 'changes seen after this date or time (2025-06-01, 2025-06-01T18:30)').conflicts('runs'))
+    .addOption(new Option('--runs <n>', 'changes seen by the last n complete pulls (default: the last one)').argParser(positiveInt('--runs')))
+    .option('--playlist <id|title>', 'only this playlist (its YouTube id, or its title)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', commandHelp(['DATABASE_URL', 'YTSYNC_HOME', 'DEBUG'], [0, 1, 2, 4]))
+    .action(async (opts) => {
+      const { changesCommand } = await import('./commands/changes.js');
+      await changesCommand(ctx(), opts);
+    });
+
+  program
+    .command('export')
+    .description('Write a readable backup of the library (playlists in order, titles, channels, durations, dates, availability). Works offline.')
+    .addOption(new Option('--format <format>', 'json, or csv (one file, one row per item; default: from --out, else json)').choices(['json', 'csv']))
+    .option('--out <path>', 'write to this file (atomically) instead of stdout')
+    .option('--include-removed', 'also export removed playlists and items that left their playlists')
+    .addHelpText('after', commandHelp(['DATABASE_URL', 'YTSYNC_HOME', 'DEBUG'], [0, 1, 2, 4]))
+    .action(async (opts) => {
+      const { exportCommand } = await import('./commands/export.js');
+      await exportCommand(ctx(), opts);
     });
 
   return program;

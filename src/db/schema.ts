@@ -76,6 +76,33 @@ export const playlistVideos = pgTable(
   (t) => [index('playlist_videos_playlist_position_idx').on(t.playlistId, t.position), index('playlist_videos_video_idx').on(t.videoId)],
 );
 
+/**
+ * What a video was before a change (SPEC.md keeps only the last known state in `videos`): one
+ * row per update that changed the title, description, channel, privacy or availability, holding
+ * the OLD values, stamped with when the change was first seen. Written by a trigger on `videos`
+ * (migrations/0002_history_triggers.sql), so every writer of the mirror keeps history without
+ * knowing about it. The first fill of a column (NULL → value) is not a change.
+ */
+export const videoRevisions = pgTable(
+  'video_revisions',
+  {
+    id: serial('id').primaryKey(),
+    videoId: integer('video_id')
+      .notNull()
+      .references(() => videos.id),
+    title: text('title'),
+    description: text('description'),
+    channelId: text('channel_id'),
+    channelTitle: text('channel_title'),
+    privacyStatus: text('privacy_status'),
+    unavailableReason: text('unavailable_reason'),
+    unavailableSince: ts('unavailable_since'),
+    /** When the values above stopped being current (the update's transaction time). */
+    seenAt: ts('seen_at').notNull().defaultNow(),
+  },
+  (t) => [index('video_revisions_video_idx').on(t.videoId, t.seenAt), index('video_revisions_seen_at_idx').on(t.seenAt)],
+);
+
 /** One logical sync; it may take several invocations (quota, Ctrl-C, kill -9) to finish. */
 export const syncRuns = pgTable('sync_runs', {
   id: serial('id').primaryKey(),
@@ -163,6 +190,7 @@ export const schema = {
   playlists,
   videos,
   playlistVideos,
+  videoRevisions,
   syncRuns,
   syncState,
   passSeen,
