@@ -1,12 +1,12 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Config } from '../config.js';
 import { LockedError, UsageError } from '../errors.js';
 import { schema, type Schema } from './schema.js';
 import { LockFile } from './lock-file.js';
+import { isUpToDate, MIGRATIONS_FOLDER } from './migrations.js';
 
 /** drizzle over either backend; transactions (`tx`) are the same type. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -27,9 +27,6 @@ export interface OpenOptions {
   /** Named in the lock so that a refused command can say who holds it. */
   command: string;
 }
-
-/** The migrations shipped with the package, wherever the program is started from. */
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /** Advisory lock keys (two-int form): one namespace for ytsync, one id per purpose. */
 const LOCK_NAMESPACE = 0x7974; // "yt"
@@ -78,12 +75,15 @@ async function openServer(url: string, options: OpenOptions): Promise<Database> 
       ]);
       if (!rows[0]?.locked) throw new LockedError(`another ytsync pull is running on ${location} (${await lockHolder(lockClient)}).`);
     }
-    // Two commands starting at once must not both create the tables.
-    await lockClient.query('SELECT pg_advisory_lock($1, $2)', [LOCK_NAMESPACE, MIGRATE_LOCK]);
-    try {
-      await migrate(drizzle({ client: lockClient, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
-    } finally {
-      await lockClient.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, MIGRATE_LOCK]);
+    const migrator = drizzle({ client: lockClient, schema }) as unknown as Db;
+    if (!(await isUpToDate(migrator))) {
+      // Two commands starting at once must not both create the tables.
+      await lockClient.query('SELECT pg_advisory_lock($1, $2)', [LOCK_NAMESPACE, MIGRATE_LOCK]);
+      try {
+        await migrate(migrator as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await lockClient.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, MIGRATE_LOCK]);
+      }
     }
   } catch (error) {
     lockClient?.release(true);
@@ -111,6 +111,7 @@ async function lockHolder(client: import('pg').PoolClient): Promise<string> {
     `SELECT a.application_name, a.pid, a.backend_start
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = $2 AND l.granted
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
       LIMIT 1`,
     [LOCK_NAMESPACE, PULL_LOCK],
   );
@@ -130,7 +131,7 @@ async function openEmbedded(dataDir: string, options: OpenOptions): Promise<Data
     const client = new PGlite(dataDir);
     await client.waitReady;
     const db = drizzle({ client, schema });
-    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    if (!(await isUpToDate(db as unknown as Db))) await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return {
       db: db as unknown as Db,
       kind: 'embedded',

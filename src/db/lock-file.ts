@@ -19,8 +19,13 @@ interface LockOwner {
 export class LockFile {
   private constructor(private readonly path: string) {}
 
-  static async acquire(path: string, command: string, what: string): Promise<LockFile> {
+  /**
+   * A holder that is not a pull (status, export, changes) is short-lived: wait up to
+   * `waitForShortMs` for it rather than fail a nightly pull that started during a `status`.
+   */
+  static async acquire(path: string, command: string, what: string, waitForShortMs = 10_000): Promise<LockFile> {
     const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString(), command };
+    const deadline = Date.now() + waitForShortMs;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await fs.writeFile(path, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
@@ -29,6 +34,11 @@ export class LockFile {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const holder = await readOwner(path);
+      if (holder && isAlive(holder) && !holder.command.endsWith(' pull') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        attempt--;
+        continue;
+      }
       if (holder && isAlive(holder)) {
         throw new LockedError(
           `${what} is in use by another ytsync (${holder.command}, pid ${holder.pid} on ${holder.hostname}, since ${holder.startedAt}); try again when it has finished.`,
