@@ -75,9 +75,9 @@ export async function itemsPass(ctx: PassContext): Promise<void> {
     points = await resumePoints(db, run.id, 'items');
   }
   const pending = points.filter((p) => !p.done);
-  // Only playlists read partly by an earlier invocation can have shifted under their tokens.
-  const partlyRead = pending.filter((p) => p.nextPageToken !== null);
-  const restarted = partlyRead.length > 0 ? await restartShifted(ctx, partlyRead) : new Map<number, ResumePoint>();
+  // A resumed run: the lists left to read may have changed since an earlier invocation read
+  // their metadata (playlists pass) or their first pages.
+  const restarted = run.invocations > 1 && pending.length > 0 ? await restartShifted(ctx, pending) : new Map<number, ResumePoint>();
 
   let finished = points.length - pending.length;
   const report = () => control.reporter.progress(`items: ${finished}/${points.length} playlists`);
@@ -94,27 +94,53 @@ export async function itemsPass(ctx: PassContext): Promise<void> {
 
 /**
  * A run resumed in a new invocation continues from stored page tokens, which are offsets. One
- * playlists.list call (per 50) tells whether a partly read playlist changed since (etag or
- * itemCount): those start over, the rest continue where they stopped.
+ * playlists.list call (per 50) refreshes the metadata of the playlists left to read (title,
+ * itemCount… as they are now, not as when the run started) and tells whether a partly read
+ * one changed since (etag or itemCount): those start over, the rest continue where they stopped.
+ * The Liked list has no playlists.list entry: see likesShifted.
  */
-async function restartShifted({ db, client, control }: PassContext, partlyRead: ResumePoint[]): Promise<Map<number, ResumePoint>> {
+async function restartShifted(ctx: PassContext, pending: ResumePoint[]): Promise<Map<number, ResumePoint>> {
+  const { db, client, control, run } = ctx;
   const restarted = new Map<number, ResumePoint>();
-  for (let i = 0; i < partlyRead.length; i += 50) {
-    const batch = partlyRead.slice(i, i + 50);
+  const startOver = async (point: ResumePoint, baseline: { playlistEtag?: string | null; itemCount?: number | null } = {}) => {
+    control.tally.restarts++;
+    control.reporter.event(`playlist ${point.playlistYoutubeId}: changed since the last run; reading it again from the start`);
+    restarted.set(point.id, await restart(db, point, baseline));
+  };
+  for (let i = 0; i < pending.length; i += 50) {
+    const batch = pending.slice(i, i + 50);
     const current = new Map((await client.playlistsById(batch.map((p) => p.playlistYoutubeId!))).map((p) => [p.youtubeId, p]));
+    const refreshed = [...current.values()].filter((p) => p.youtubeId !== run.likesPlaylistId);
+    if (refreshed.length > 0) await transaction(db, async (tx) => void (await upsertPlaylists(tx, refreshed)));
     for (const point of batch) {
+      if (point.nextPageToken === null) continue; // not started: read from its first page anyway
+      if (point.playlistYoutubeId === run.likesPlaylistId) {
+        if (await likesShifted(ctx, point)) await startOver(point);
+        continue;
+      }
       const now = current.get(point.playlistYoutubeId!);
-      // Not returned (e.g. the Liked list, or a deleted playlist): the size checks of the pass remain.
+      // Not returned (e.g. a deleted playlist): the items pass finds out, and its size checks remain.
       if (!now) continue;
       const changed = (point.playlistEtag !== null && now.etag !== point.playlistEtag) || (point.itemCount !== null && now.itemCount !== point.itemCount);
-      if (changed) {
-        control.tally.restarts++;
-        control.reporter.event(`playlist ${point.playlistYoutubeId}: changed since the last run; reading it again from the start`);
-        restarted.set(point.id, await restart(db, point, { playlistEtag: now.etag, itemCount: now.itemCount }));
-      }
+      if (changed) await startOver(point, { playlistEtag: now.etag, itemCount: now.itemCount });
     }
   }
   return restarted;
+}
+
+/**
+ * Whether the partly read Liked list changed since its first pages were stored. New likes
+ * always appear at its front and it cannot be reordered, so any like since then changes its
+ * first page, and an unlike alone changes its size: one call (a 304 when nothing changed)
+ * answers both. A changed size is also caught later by the pass itself; checking it here
+ * saves reading the rest of the list before starting over.
+ */
+async function likesShifted({ client, etags }: PassContext, point: ResumePoint): Promise<boolean> {
+  const head = await client.playlistItemsPage(point.playlistYoutubeId!, null, 0);
+  if (head.totalResults !== null && point.totalResults !== null && head.totalResults !== point.totalResults) return true;
+  if (head.records === null) return false; // 304: the first page is the one stored
+  const stored = await etags.get(head.requestKey);
+  return stored === undefined || stored.digest.ids.join(',') !== head.ids.join(',');
 }
 
 async function playlistItems({ db, client, etags, control }: PassContext, point: ResumePoint): Promise<boolean> {

@@ -81,10 +81,13 @@ export class YouTubeClient {
     );
   }
 
-  /** Current etag and itemCount of up to 50 playlists: one unit to learn whether offsets moved. */
+  /**
+   * Current metadata (etag, itemCount, title…) of up to 50 playlists: one unit to learn whether
+   * offsets moved. All parts cost the same unit, and the full record refreshes the mirror's row.
+   */
   async playlistsById(ids: string[]): Promise<PlaylistRecord[]> {
     const res = await this.call('playlists.list', (options) =>
-      this.deps.api.playlists.list({ id: [ids.join(',')], part: ['contentDetails'], maxResults: PAGE_SIZE }, options),
+      this.deps.api.playlists.list({ id: [ids.join(',')], part: [PARTS], maxResults: PAGE_SIZE }, options),
     );
     return (res.data.items ?? []).map(toPlaylist).filter((p): p is PlaylistRecord => p !== null);
   }

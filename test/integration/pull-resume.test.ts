@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RequestInfo } from '../fakes/youtube-emulator.js';
+import { runInProcess } from '../support/cli.js';
+import { TEST_DATABASE } from '../support/database.js';
+import { expectExactMirror, readMirror } from '../support/mirror.js';
+import { minimumUnits } from '../support/quota.js';
+import {
+  expectNoStackTrace,
+  itemPagesFetchedTwice,
+  rows,
+  startScenario,
+  storedItemCount,
+  syncState,
+  type Scenario,
+} from '../support/scenario.js';
+import { sql } from 'drizzle-orm';
+
+/**
+ * Issue 2, acceptance 2 (quota exhausted mid-run, then the next quota day) and the other ways
+ * a run stops early and continues: `--max-units`, Ctrl-C. A small library (8 playlists, one of
+ * 251 items, a Liked list): 26 units for a full sync, 17 of them in the items pass.
+ */
+describe(`an interrupted pull continues where it stopped (${TEST_DATABASE})`, () => {
+  let s: Scenario;
+
+  beforeEach(async () => {
+    s = await startScenario({ seed: 21, playlists: 8, items: 500, likes: 60 });
+  });
+  afterEach(async () => {
+    await s.stop();
+  });
+
+  /** Every items resume point accounts for exactly the rows stored for its playlist: no half-written page. */
+  async function expectResumePointsMatchStoredPages(): Promise<void> {
+    await s.ws.withDb(async (db) => {
+      const items = (await syncState(db)).filter((r) => r.pass === 'items');
+      expect(items.length).toBeGreaterThan(0);
+      for (const point of items) {
+        const stored = await storedItemCount(db, point.playlist_youtube_id!);
+        expect({ playlist: point.playlist_youtube_id, stored }).toEqual({ playlist: point.playlist_youtube_id, stored: point.items_fetched });
+        if (!point.done && point.next_page_token !== null) expect(point.items_fetched % 50).toBe(0);
+      }
+    });
+  }
+
+  it('quota exhausted inside the items pass: exit 75, progress saved; after the reset the next pull completes exactly', async () => {
+    const expected = s.emulator.library.expectedMirror();
+    const minimum = minimumUnits(expected);
+    s.emulator.quota.setLimit(8); // channels + playlists + 6 pages of items
+
+    const first = await runInProcess(['pull'], s.ws.env);
+    expect(first.code, first.stderr).toBe(75);
+    expect(first.stderr).toMatch(/quota/i);
+    expect(first.stderr).toMatch(/progress is saved/);
+    expectNoStackTrace(first.stderr);
+    expect(s.emulator.quota.used).toBe(8);
+    expect(s.emulator.quota.refused).toBeGreaterThan(0);
+
+    await s.ws.withDb(async (db) => {
+      const state = await syncState(db);
+      const items = state.filter((r) => r.pass === 'items');
+      expect(state.find((r) => r.pass === 'playlists')?.done).toBe(true);
+      // One resume point per playlist and the Liked list, some of them with pages stored.
+      expect(items).toHaveLength(expected.playlists.length + 1);
+      expect(items.reduce((n, r) => n + r.items_fetched, 0)).toBeGreaterThan(0);
+      expect(items.some((r) => !r.done)).toBe(true);
+    });
+    await expectResumePointsMatchStoredPages();
+
+    // Midnight in California: a new quota day.
+    const firstDay = s.emulator.quota.used;
+    s.emulator.quota.resetDay();
+    s.emulator.quota.setLimit(10_000);
+    const second = await runInProcess(['pull', '--json'], s.ws.env);
+    expect(second.code, second.stderr).toBe(0);
+    const summary = JSON.parse(second.stdout);
+    expect(summary.outcome).toBe('complete');
+    expect(summary.resumed).toBe(true);
+    expect(summary.unitsSpent).toBe(s.emulator.quota.used);
+
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
+    expect(firstDay + s.emulator.quota.used).toBeLessThanOrEqual(minimum + 1 + 2);
+    expect(itemPagesFetchedTwice(s.emulator.requests)).toEqual([]);
+    // A finished run leaves no resume points behind.
+    await s.ws.withDb(async (db) => expect(await syncState(db)).toEqual([]));
+  });
+
+  it('the older dailyLimitExceeded answer stops the run the same way', async () => {
+    const expected = s.emulator.library.expectedMirror();
+    s.emulator.quota.variant = 'dailyLimitExceeded';
+    s.emulator.quota.setLimit(12);
+    const first = await runInProcess(['pull'], s.ws.env);
+    expect(first.code, first.stderr).toBe(75);
+    expect(first.stderr).toMatch(/progress is saved/);
+    expectNoStackTrace(first.stderr);
+    const firstDay = s.emulator.quota.used;
+    s.emulator.quota.resetDay();
+    s.emulator.quota.setLimit(10_000);
+    const second = await runInProcess(['pull'], s.ws.env);
+    expect(second.code, second.stderr).toBe(0);
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
+    expect(firstDay + s.emulator.quota.used).toBeLessThanOrEqual(minimumUnits(expected) + 1 + 2);
+  });
+
+  it('--max-units stops the run at the budget (exit 75, outcome "budget"); the next pulls finish it exactly', async () => {
+    const expected = s.emulator.library.expectedMirror();
+    const minimum = minimumUnits(expected);
+
+    const first = await runInProcess(['pull', '--json', '--max-units', '7'], s.ws.env);
+    expect(first.code, first.stderr).toBe(75);
+    const budget = JSON.parse(first.stdout);
+    expect(budget.outcome).toBe('budget');
+    expect(budget.unitsSpent).toBe(7);
+    expect(s.emulator.quota.used).toBe(7);
+    expect(first.stderr).toMatch(/--max-units/);
+    expect(first.stderr).toMatch(/progress is saved/);
+    expectNoStackTrace(first.stderr);
+    await expectResumePointsMatchStoredPages();
+
+    // A second budgeted invocation moves on from there (and also stops at its budget).
+    const middle = await runInProcess(['pull', '--json', '--max-units', '8'], s.ws.env);
+    expect(middle.code, middle.stderr).toBe(75);
+    expect(JSON.parse(middle.stdout)).toMatchObject({ outcome: 'budget', unitsSpent: 8, resumed: true });
+    await expectResumePointsMatchStoredPages();
+
+    const last = await runInProcess(['pull', '--json'], s.ws.env);
+    expect(last.code, last.stderr).toBe(0);
+    expect(JSON.parse(last.stdout)).toMatchObject({ outcome: 'complete', resumed: true });
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
+    expect(s.emulator.quota.used).toBeLessThanOrEqual(minimum + 2 + 2);
+    expect(itemPagesFetchedTwice(s.emulator.requests)).toEqual([]);
+  });
+
+  it('Ctrl-C in the items pass: exit 130, nothing half-written; the next pull completes without refetching stored pages', async () => {
+    const expected = s.emulator.library.expectedMirror();
+    const controller = new AbortController();
+    let itemPages = 0;
+    const onRequest = (info: RequestInfo) => {
+      if (info.resource === 'playlistItems' && ++itemPages === 5) controller.abort('SIGINT');
+    };
+    s.emulator.on('request', onRequest);
+    const first = await runInProcess(['pull'], s.ws.env, { signal: controller.signal });
+    s.emulator.off('request', onRequest);
+    expect(first.code, first.stderr).toBe(130);
+    expect(first.stderr).toMatch(/SIGINT/);
+    expect(first.stderr).toMatch(/progress is saved/);
+    expectNoStackTrace(first.stderr);
+    // It stopped at a page boundary instead of reading on.
+    expect(s.emulator.stats.byResource.playlistItems).toBeLessThan(5 + 4);
+    expect(s.emulator.stats.byResource.videos).toBe(0);
+    await expectResumePointsMatchStoredPages();
+    await s.ws.withDb(async (db) => {
+      const [run] = await rows<{ outcome: string; finished_at: Date | null }>(db, sql`SELECT outcome, finished_at FROM sync_runs`);
+      expect(run).toMatchObject({ outcome: 'interrupted', finished_at: null });
+    });
+
+    const second = await runInProcess(['pull', '--json'], s.ws.env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ outcome: 'complete', resumed: true });
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
+    expect(s.emulator.quota.used).toBeLessThanOrEqual(minimumUnits(expected) + 2);
+    expect(itemPagesFetchedTwice(s.emulator.requests)).toEqual([]);
+  });
+});
