@@ -31,7 +31,13 @@ export function credentialStore(config: Config): CredentialStore {
 export async function authorizedClient(
   config: Config,
   store: CredentialStore = credentialStore(config),
-): Promise<{ client: OAuth2Client; credentials: StoredCredentials; store: CredentialStore }> {
+): Promise<{
+  client: OAuth2Client;
+  credentials: StoredCredentials;
+  store: CredentialStore;
+  /** Resolves when every refreshed token seen so far is on disk (call before exiting). */
+  flush: () => Promise<void>;
+}> {
   let credentials: StoredCredentials | undefined;
   try {
     credentials = await store.load();
@@ -65,7 +71,7 @@ export async function authorizedClient(
     // Serialise writes so an older token never lands after a newer one.
     saving = saving.then(() => store.save(snapshot)).catch(() => undefined);
   });
-  return { client, credentials, store };
+  return { client, credentials, store, flush: () => saving };
 }
 
 /** True for Google's answer to a dead refresh token. */

@@ -22,7 +22,7 @@ export interface PullOptions {
 
 export async function pullCommand({ config, io }: CommandContext, options: PullOptions): Promise<void> {
   // Credentials first: not being logged in must not touch the database.
-  const { client: oauth } = await authorizedClient(config);
+  const { client: oauth, flush: flushCredentials } = await authorizedClient(config);
   const database = await openDatabase(config, { pullLock: true, command: 'pull' });
   const reporter = await createReporter(io, { quiet: options.quiet });
   try {
@@ -60,6 +60,8 @@ export async function pullCommand({ config, io }: CommandContext, options: PullO
     }
   } finally {
     reporter.stop();
+    // A token refreshed near the end must reach disk before main.ts exits the process.
+    await flushCredentials();
     await database.close();
   }
 }

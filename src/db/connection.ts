@@ -59,7 +59,9 @@ async function openServer(url: string, options: OpenOptions): Promise<Database> 
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const location = redactUrl(url);
   const applicationName = `ytsync ${options.command} (pid ${process.pid} on ${os.hostname()})`.slice(0, 63);
-  const pool = new pg.Pool({ connectionString: url, max: 8, application_name: applicationName });
+  // A bounded wait for a connection: if the server goes away mid-run, commands fail with a
+  // message instead of waiting forever for a pool slot a failed BEGIN never gave back.
+  const pool = new pg.Pool({ connectionString: url, max: 8, application_name: applicationName, connectionTimeoutMillis: 15_000 });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
 
@@ -68,6 +70,8 @@ async function openServer(url: string, options: OpenOptions): Promise<Database> 
     lockClient = await pool.connect().catch((error: Error) => {
       throw new UsageError(`cannot connect to PostgreSQL at ${location}: ${error.message}. Check DATABASE_URL.`);
     });
+    // The held connection can die with the server; its error must not crash the process.
+    lockClient.on('error', () => undefined);
     if (options.pullLock) {
       const { rows } = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
         LOCK_NAMESPACE,
