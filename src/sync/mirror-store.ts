@@ -156,10 +156,14 @@ export async function writeItems(tx: Db, playlistId: number, records: ItemRecord
         playlistId: sql`excluded.playlist_id`,
         videoId: sql`excluded.video_id`,
         position: sql`excluded.position`,
-        addedAt: sql`excluded.added_at`,
+        // An item served without its snippet has no date: keep the one stored.
+        addedAt: sql`coalesce(excluded.added_at, "playlist_videos"."added_at")`,
         removedAt: sql`NULL`,
       },
-      setWhere: differs('playlist_videos', ['playlist_id', 'video_id', 'position', 'added_at', 'removed_at']),
+      setWhere: sql.raw(
+        `("playlist_videos"."playlist_id", "playlist_videos"."video_id", "playlist_videos"."position", "playlist_videos"."added_at", "playlist_videos"."removed_at")` +
+          ` IS DISTINCT FROM (excluded."playlist_id", excluded."video_id", excluded."position", coalesce(excluded."added_at", "playlist_videos"."added_at"), excluded."removed_at")`,
+      ),
     })
     .returning({ id: playlistVideos.id });
   return { itemsChanged: changed.length, videosDiscovered: discovered.length, videosHidden };
@@ -210,6 +214,18 @@ export async function videosToDetail(db: Db, done: SQL): Promise<string[]> {
   return rows.map((r) => r.youtubeId);
 }
 
+/** The details videos.list gives, by the part that carries them. */
+const VIDEO_DETAIL_COLUMNS = [
+  { key: 'title', column: 'title', part: 'snippet' },
+  { key: 'description', column: 'description', part: 'snippet' },
+  { key: 'channelId', column: 'channel_id', part: 'snippet' },
+  { key: 'channelTitle', column: 'channel_title', part: 'snippet' },
+  { key: 'publishedAt', column: 'published_at', part: 'snippet' },
+  { key: 'thumbnailUrl', column: 'thumbnail_url', part: 'snippet' },
+  { key: 'durationSeconds', column: 'duration_seconds', part: 'contentDetails' },
+  { key: 'privacyStatus', column: 'privacy_status', part: 'status' },
+] as const;
+
 export interface VideosWritten {
   updated: number;
   becameUnavailable: number;
@@ -222,45 +238,33 @@ export interface VideosWritten {
  */
 export async function writeVideos(tx: Db, requested: string[], records: VideoRecord[]): Promise<VideosWritten> {
   let updated = 0;
-  if (records.length > 0) {
-    const rows = byId(records)
-      .sort((a, b) => (a.youtubeId < b.youtubeId ? -1 : 1))
-      .map((v) => ({ ...v, unavailableSince: null, unavailableReason: null }));
+  // Normally one statement; a video whose answer lacks a part is written by a statement that
+  // leaves that part's columns as stored (its last known title is not replaced by nothing).
+  const groups = new Map<string, VideoRecord[]>();
+  for (const record of byId(records).sort((a, b) => (a.youtubeId < b.youtubeId ? -1 : 1))) {
+    const key = (record.missingParts ?? []).join(',');
+    groups.set(key, [...(groups.get(key) ?? []), record]);
+  }
+  for (const [key, group] of groups) {
+    const absent = new Set(key.split(','));
+    const columns = VIDEO_DETAIL_COLUMNS.filter((c) => !absent.has(c.part));
+    const rows = group.map(({ missingParts: _, ...v }) => ({ ...v, unavailableSince: null, unavailableReason: null }));
     const changed = await tx
       .insert(videos)
       .values(rows)
       .onConflictDoUpdate({
         target: videos.youtubeId,
         set: {
-          title: sql`excluded.title`,
-          description: sql`excluded.description`,
-          channelId: sql`excluded.channel_id`,
-          channelTitle: sql`excluded.channel_title`,
-          publishedAt: sql`excluded.published_at`,
-          durationSeconds: sql`excluded.duration_seconds`,
-          privacyStatus: sql`excluded.privacy_status`,
-          thumbnailUrl: sql`excluded.thumbnail_url`,
+          ...Object.fromEntries(columns.map((c) => [c.key, sql.raw(`excluded."${c.column}"`)])),
           etag: sql`excluded.etag`,
           unavailableSince: sql`NULL`,
           unavailableReason: sql`NULL`,
           updatedAt: sql`now()`,
         },
-        setWhere: differs('videos', [
-          'title',
-          'description',
-          'channel_id',
-          'channel_title',
-          'published_at',
-          'duration_seconds',
-          'privacy_status',
-          'thumbnail_url',
-          'etag',
-          'unavailable_since',
-          'unavailable_reason',
-        ]),
+        setWhere: differs('videos', [...columns.map((c) => c.column), 'etag', 'unavailable_since', 'unavailable_reason']),
       })
       .returning({ id: videos.id });
-    updated = changed.length;
+    updated += changed.length;
   }
   const returned = new Set(records.map((r) => r.youtubeId));
   const missing = requested.filter((id) => !returned.has(id));

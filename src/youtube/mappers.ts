@@ -80,8 +80,10 @@ export function toItem(item: youtube_v3.Schema$PlaylistItem, offset: number): It
 
 export function toVideo(item: youtube_v3.Schema$Video): VideoRecord | null {
   if (!item.id) return null;
+  const missingParts = (['snippet', 'contentDetails', 'status'] as const).filter((part) => !item[part]);
   return {
     youtubeId: item.id,
+    ...(missingParts.length > 0 ? { missingParts } : {}),
     title: text(item.snippet?.title),
     description: text(item.snippet?.description),
     channelId: item.snippet?.channelId ?? null,

@@ -26,8 +26,16 @@ export interface ItemRecord {
   channelTitle: string | null;
 }
 
+/** The parts ytsync asks videos.list for; each one carries some of a video's columns. */
+export type VideoPart = 'snippet' | 'contentDetails' | 'status';
+
 export interface VideoRecord {
   youtubeId: string;
+  /**
+   * Parts the answer left out for this video (a sane answer never does): their columns are
+   * unknown, not empty, so the stored values are kept.
+   */
+  missingParts?: VideoPart[];
   title: string | null;
   description: string | null;
   channelId: string | null;

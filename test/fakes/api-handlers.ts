@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  ALLOWED_PARTS, etagOf, isAvailable, listBody, paginate, parseMaxResults, parseParts, project,
+  ALLOWED_PARTS, etagOf, isAvailable, listBody, malformed, paginate, parseMaxResults, parseParts, project,
   channelResource, playlistItemResource, playlistResource, videoResource, type Json,
 } from './api-resources.js';
 import { apiErrors } from './google-errors.js';
@@ -85,7 +85,7 @@ const playlistItems: Handler = ({ lib, query, playlistItemsSalt }) => {
   }
   const page = paginate(all, maxResults, query.pageToken);
   const items = page.items.map((it, i) => {
-    const full = playlistItemResource(lib, playlistId, it, page.offset + i);
+    const full = malformed(playlistItemResource(lib, playlistId, it, page.offset + i), lib.malformed.get(it.id));
     return project(full, parts, etagOf([full, playlistItemsSalt ?? null]));
   });
   return listBody('playlistItems', items, { ...page, totalResults: all.length, resultsPerPage: maxResults }, playlistItemsSalt);
@@ -98,7 +98,7 @@ const videos: Handler = ({ lib, query }) => {
   // Deleted and private videos are silently left out: callers must diff.
   const found = splitIds(query.id).map((id) => lib.getVideo(id)).filter(isAvailable);
   const items = found.map((v) => {
-    const full = videoResource(v);
+    const full = malformed(videoResource(v), lib.malformed.get(v.id));
     return project(full, parts, etagOf(full));
   });
   return listBody('videos', items, { totalResults: items.length, resultsPerPage: items.length });

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ApiError, apiErrors } from './google-errors.js';
-import type { Item, Library, Playlist, Video } from './library.js';
+import type { Item, Library, Malformation, Playlist, Video } from './library.js';
 
 export type Json = Record<string, unknown>;
 
@@ -242,3 +242,18 @@ export function videoResource(v: Video): Json {
 }
 
 export { ApiError };
+
+/** Applies Library.malform()'s damage to a rendered playlistItem or video (in place). */
+export function malformed(full: Json, kinds: ReadonlySet<Malformation> | undefined): Json {
+  if (!kinds) return full;
+  const snippet = full.snippet as Json | undefined;
+  const contentDetails = full.contentDetails as Json | undefined;
+  if (kinds.has('nullThumbnails') && snippet) snippet.thumbnails = null;
+  if (kinds.has('noVideoId')) {
+    if (snippet) delete snippet.resourceId;
+    if (contentDetails) delete contentDetails.videoId;
+  }
+  if (kinds.has('noSnippet')) delete full.snippet;
+  if (kinds.has('noContentDetails')) delete full.contentDetails;
+  return full;
+}

@@ -52,6 +52,12 @@ export interface Playlist {
 
 export const LIKES_ID = 'LL';
 
+/**
+ * Ways a resource can come back out of shape, for robustness tests: a playlist item or video
+ * without its `snippet` or `contentDetails`, an item with no video id anywhere, `thumbnails: null`.
+ */
+export type Malformation = 'noSnippet' | 'noContentDetails' | 'noVideoId' | 'nullThumbnails';
+
 export interface ExpectedVideo {
   title: string;
   description: string;
@@ -99,6 +105,8 @@ export class Library {
   /** The Liked videos list: served by playlistItems.list?playlistId=LL, never by playlists.list. */
   likes: Playlist;
   videos = new Map<string, Video>();
+  /** playlistItem or video id → how the API serves it out of shape (see malform). */
+  readonly malformed = new Map<string, Set<Malformation>>();
   /** Bumped on every mutation. */
   version = 0;
   private readonly rng: Rng;
@@ -233,6 +241,21 @@ export class Library {
 
   updateVideo(id: string, patch: Partial<Omit<Video, 'id'>>): void {
     Object.assign(this.mustVideo(id), patch);
+    this.version++;
+  }
+
+  /**
+   * From now on, the playlist item or video with this id is served malformed (by
+   * playlistItems.list or videos.list). The ground truth is unchanged: the item or video is
+   * still there, the API just describes it badly.
+   */
+  malform(id: string, kind: Malformation): void {
+    const exists = this.videos.has(id) || [...this.playlists, this.likes].some((p) => p.items.some((it) => it.id === id));
+    if (!exists) throw new Error(`no item or video ${id}`);
+    if (kind === 'noVideoId' && this.videos.has(id)) throw new Error('noVideoId applies to playlist items');
+    const kinds = this.malformed.get(id) ?? new Set<Malformation>();
+    kinds.add(kind);
+    this.malformed.set(id, kinds);
     this.version++;
   }
 

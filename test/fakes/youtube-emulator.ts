@@ -67,14 +67,34 @@ export class QuotaLedger {
   day = 0;
   constructor(public limit: number, public variant: QuotaVariant) {}
   get remaining(): number {
-    return Math.max(0, this.limit - this.used);
+    return this.spentEarly ? 0 : Math.max(0, this.limit - this.used);
   }
+  /** Set by exhaustAt when its request arrives: the day's quota is gone whatever the limit. */
+  private spentEarly = false;
+  private trigger: ((request: { resource: string; query: Record<string, string> }) => boolean) | undefined;
   get exhausted(): boolean {
-    return this.used >= this.limit;
+    return this.spentEarly || this.used >= this.limit;
+  }
+  /**
+   * The quota runs out right before the first request that `match`es (checked on arrival, in
+   * arrival order): that request and every later one of the day are refused. For "exactly at
+   * this pass boundary" when the number of requests before it is not known in advance.
+   */
+  exhaustAt(match: (request: { resource: string; query: Record<string, string> }) => boolean): void {
+    this.trigger = match;
+  }
+  /** The pipeline's quota check for one arriving request. */
+  refuses(resource: string, query: Record<string, string>): boolean {
+    if (this.trigger?.({ resource, query })) {
+      this.trigger = undefined;
+      this.spentEarly = true;
+    }
+    return this.exhausted;
   }
   /** Midnight America/Los_Angeles has passed: a fresh quota day. */
   resetDay(): void {
     this.used = 0;
+    this.spentEarly = false;
     this.day++;
   }
   setLimit(n: number): void {
@@ -209,7 +229,7 @@ export class YouTubeEmulator extends EventEmitter {
       info.reason = e.reason;
     };
 
-    if (this.quota.exhausted) {
+    if (this.quota.refuses(resource, query)) {
       // Refused for quota: the one kind of request Google does not charge.
       fail(apiErrors.quota(this.quota.variant));
       this.quota.refused++;

@@ -233,6 +233,59 @@ describe('quota', () => {
     expect((await api('channels?mine=true&part=id')).status).toBe(200);
     expect(emu.stats.byResource).toMatchObject({ channels: 4, playlists: 1 });
   });
+
+  it('exhaustAt spends the quota right before the first matching request, until the reset', async () => {
+    const p = lib.playlists.find((x) => x.items.length > 50)!;
+    emu.quota.exhaustAt((r) => r.resource === 'playlistItems' && r.query.pageToken !== undefined);
+    expect((await api(`playlistItems?playlistId=${p.id}&part=id&maxResults=50`)).status).toBe(200);
+    const second = await api(`playlistItems?playlistId=${p.id}&part=id&maxResults=50&pageToken=${encodePageToken(50)}`);
+    expect(second.status).toBe(403);
+    expect(second.body.error.errors[0]).toMatchObject({ reason: 'quotaExceeded', domain: 'youtube.quota' });
+    // Everything after it is refused too (for free), whatever the limit says.
+    expect((await api('channels?mine=true&part=id')).status).toBe(403);
+    expect(emu.quota).toMatchObject({ used: 1, refused: 2, exhausted: true, remaining: 0 });
+    emu.quota.resetDay();
+    expect((await api(`playlistItems?playlistId=${p.id}&part=id&maxResults=50&pageToken=${encodePageToken(50)}`)).status).toBe(200);
+    expect(emu.quota.exhausted).toBe(false);
+  });
+});
+
+describe('malformed resources', () => {
+  it('serves chosen items and videos without snippet, contentDetails, video id or thumbnails; the ground truth stays', async () => {
+    const p = lib.playlists.find((x) => x.items.length > 5 && x.items.slice(0, 5).every((it) => lib.getVideo(it.videoId)?.status === 'public'))!;
+    type It = Library['likes']['items'][number];
+    const [a, b, c, d, e] = p.items as [It, It, It, It, It];
+    const before = lib.expectedMirror();
+    lib.malform(a.id, 'noSnippet');
+    lib.malform(b.id, 'noContentDetails');
+    lib.malform(c.id, 'noVideoId');
+    lib.malform(d.id, 'nullThumbnails');
+    lib.malform(d.id, 'noContentDetails');
+    lib.malform(e.videoId, 'nullThumbnails');
+    expect(() => lib.malform('nope', 'noSnippet')).toThrow();
+    expect(() => lib.malform(e.videoId, 'noVideoId')).toThrow();
+    expect(lib.expectedMirror()).toEqual(before);
+
+    const { body } = await api(`playlistItems?playlistId=${p.id}&part=snippet,contentDetails,status&maxResults=5`);
+    const [ia, ib, ic, id, ie] = body.items as Body[];
+    expect(ia).toMatchObject({ id: a.id, contentDetails: { videoId: a.videoId } });
+    expect(ia!.snippet).toBeUndefined();
+    expect(ib).toMatchObject({ id: b.id, snippet: { resourceId: { videoId: b.videoId } } });
+    expect(ib!.contentDetails).toBeUndefined();
+    expect(ic!.id).toBe(c.id);
+    expect(ic!.snippet.resourceId).toBeUndefined();
+    expect(ic!.contentDetails.videoId).toBeUndefined();
+    expect(id!.snippet.thumbnails).toBeNull();
+    expect(id!.contentDetails).toBeUndefined();
+    expect(ie!.snippet.thumbnails).not.toBeNull(); // the video, not its item, is malformed
+
+    const videos = await api(`videos?id=${e.videoId},${a.videoId}&part=snippet,contentDetails`);
+    const byId = new Map((videos.body.items as Body[]).map((v) => [v.id, v]));
+    expect(byId.get(e.videoId)!.snippet.thumbnails).toBeNull();
+    expect(byId.get(a.videoId)!.snippet.thumbnails).not.toBeNull();
+    lib.malform(a.videoId, 'noSnippet');
+    expect((await api(`videos?id=${a.videoId}&part=snippet,contentDetails`)).body.items[0].snippet).toBeUndefined();
+  });
 });
 
 describe('faults', () => {

@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateLibrary } from '../fakes/generate-library.js';
+import { YouTubeEmulator } from '../fakes/youtube-emulator.js';
+import { runInProcess } from '../support/cli.js';
+import { createWorkspace, TEST_DATABASE, type Workspace } from '../support/database.js';
+import { INTACT, integrity, ledgerUnits } from '../support/failures.js';
+import { expectExactMirror, readMirror } from '../support/mirror.js';
+import { minimumUnits } from '../support/quota.js';
+
+describe(`20% faults (${TEST_DATABASE})`, () => {
+  let emulator: YouTubeEmulator;
+  let ws: Workspace;
+
+  beforeEach(async () => {
+    emulator = await YouTubeEmulator.start({
+      library: generateLibrary({ seed: 20, playlists: 6, items: 400, likes: 60, deletedRate: 0.05, privateRate: 0.05, duplicateRate: 0.03 }),
+    });
+    ws = await createWorkspace(emulator);
+    await ws.seedCredentials(emulator);
+  });
+  afterEach(async () => {
+    await emulator.stop();
+    await ws.cleanup();
+  });
+
+  it('5xx, connection resets and rate limits on 20% of requests → exit 0, exact mirror, every unit in the ledger', async () => {
+    emulator.faults.set({ seed: 2020, latencyMs: 2, serverErrorRate: 0.08, resetRate: 0.06, rateLimitRate: 0.06 });
+    const expected = emulator.library.expectedMirror();
+    const minimum = minimumUnits(expected);
+
+    const result = await runInProcess(['pull', '--json'], ws.env);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.outcome).toBe('complete');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+
+    const faults = emulator.requests.filter((r) => r.fault !== undefined);
+    const kinds = new Set(faults.map((r) => (r.fault === 'reset' ? 'reset' : r.fault === '500' || r.fault === '503' ? '5xx' : 'rate limit')));
+    console.log(
+      `[faults ${TEST_DATABASE}] ${emulator.stats.requests} requests, ${faults.length} faults (${faults.map((f) => f.fault).join(' ')}), units ${emulator.quota.used}, minimum ${minimum}`,
+    );
+    expect([...kinds].sort()).toEqual(['5xx', 'rate limit', 'reset']);
+    expect(faults.length / emulator.stats.requests).toBeGreaterThanOrEqual(0.1);
+    // Each failed request costs its unit and is retried once per failure; nothing else is spent.
+    expect(emulator.quota.used).toBe(minimum + faults.length);
+    expect(summary.unitsSpent).toBe(emulator.quota.used);
+
+    await ws.withDb(async (db) => {
+      expect(await ledgerUnits(db)).toBe(emulator.quota.used);
+      expect(await integrity(db)).toEqual(INTACT);
+      expectExactMirror(await readMirror(db), expected);
+    });
+  });
+});
