@@ -65,7 +65,8 @@ export async function playlistsPass({ db, client, etags, control, run }: PassCon
 export async function itemsPass(ctx: PassContext): Promise<void> {
   const { db, client, control, run } = ctx;
   let points = await resumePoints(db, run.id, 'items');
-  if (points.length === 0) {
+  const plannedNow = points.length === 0;
+  if (plannedNow) {
     const live = await db
       .select({ youtubeId: playlists.youtubeId, etag: playlists.etag, itemCount: playlists.itemCount })
       .from(playlists)
@@ -75,9 +76,9 @@ export async function itemsPass(ctx: PassContext): Promise<void> {
     points = await resumePoints(db, run.id, 'items');
   }
   const pending = points.filter((p) => !p.done);
-  // A resumed run: the lists left to read may have changed since an earlier invocation read
-  // their metadata (playlists pass) or their first pages.
-  const restarted = run.invocations > 1 && pending.length > 0 ? await restartShifted(ctx, pending) : new Map<number, ResumePoint>();
+  // Planned in an earlier invocation: the lists left to read may have changed since it read
+  // their metadata (playlists pass) or their first pages. Planned now, everything is fresh.
+  const restarted = !plannedNow && pending.length > 0 ? await restartShifted(ctx, pending) : new Map<number, ResumePoint>();
 
   let finished = points.length - pending.length;
   const report = () => control.reporter.progress(`items: ${finished}/${points.length} playlists`);
