@@ -34,7 +34,7 @@ export async function pullCommand({ config, io }: CommandContext, options: PullO
     }
     reporter.event(await costEstimateMessage(db, usedBefore, config.dailyQuota));
     const { youtube_v3 } = await import('@googleapis/youtube');
-    const meter = new QuotaMeter(db, options.maxUnits);
+    const meter = new QuotaMeter(options.maxUnits);
     const etags = new EtagStore(db);
     const client = new YouTubeClient({
       api: new youtube_v3.Youtube({ auth: oauth, rootUrl: config.apiRoot }),

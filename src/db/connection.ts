@@ -61,7 +61,17 @@ async function openServer(url: string, options: OpenOptions): Promise<Database> 
   const applicationName = `ytsync ${options.command} (pid ${process.pid} on ${os.hostname()})`.slice(0, 63);
   // A bounded wait for a connection: if the server goes away mid-run, commands fail with a
   // message instead of waiting forever for a pool slot a failed BEGIN never gave back.
-  const pool = new pg.Pool({ connectionString: url, max: 8, application_name: applicationName, connectionTimeoutMillis: 15_000 });
+  // synchronous_commit=off: a commit returns before its WAL reaches disk. A server crash can
+  // lose the last fraction of a second of pages, never half a page (each page and its resume
+  // point are one transaction), and the next pull refetches them; meanwhile a pull does not
+  // wait for one disk flush per page.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 8,
+    application_name: applicationName,
+    connectionTimeoutMillis: 15_000,
+    options: '-c synchronous_commit=off',
+  });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
 

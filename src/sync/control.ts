@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import { record, type QuotaMeter } from '../youtube/quota-meter.js';
 
 /** One-line progress events; the output layer decides between spinner, plain lines and silence. */
 export interface SyncReporter {
@@ -36,7 +37,26 @@ export class RunControl {
     readonly signal: AbortSignal,
     readonly reporter: SyncReporter,
     readonly tally: ChangeTally,
+    private readonly meter: QuotaMeter,
   ) {}
+
+  /**
+   * The transaction a stored page is written in: it also records the quota units spent since
+   * the last one, so the ledger costs no commit of its own.
+   */
+  async pageTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+    const units = this.meter.take();
+    try {
+      return await transaction(db, async (tx) => {
+        const result = await work(tx);
+        await record(tx, units);
+        return result;
+      });
+    } catch (error) {
+      this.meter.giveBack(units);
+      throw error;
+    }
+  }
 
   fail(error: unknown): void {
     this.failure ??= { error };

@@ -96,77 +96,73 @@ export interface ItemsWritten {
   videosHidden: number;
 }
 
+/** A whole column as ONE parameter (unnest): cheap to build and to parse, whatever the page size. */
+const column = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+async function counts<T>(tx: Db, query: SQL): Promise<T> {
+  return ((await tx.execute(query)) as unknown as { rows: T[] }).rows[0]!;
+}
+
 /**
- * One page of a playlist's items. Videos first (the items point at them): new ones get the
- * title the item shows; placeholders ("Deleted video", "Private video") never overwrite a
- * known title — they only mark the video unavailable, keeping what it was.
+ * One page of a playlist's items, in two statements. Videos first (the items point at them):
+ * new ones get the title the item shows; placeholders ("Deleted video", "Private video")
+ * never overwrite a known title — they only mark the video unavailable, keeping what it was.
  */
 export async function writeItems(tx: Db, playlistId: number, records: ItemRecord[]): Promise<ItemsWritten> {
   if (records.length === 0) return { itemsChanged: 0, videosDiscovered: 0, videosHidden: 0 };
   // Sorted, so that concurrent pages lock shared videos in the same order (no deadlocks).
-  const videoRows = byId(records.map((r) => ({ ...r, youtubeId: r.videoYoutubeId })))
-    .sort((a, b) => (a.youtubeId < b.youtubeId ? -1 : 1))
-    .map((r) => ({
-      youtubeId: r.youtubeId,
-      title: r.title,
-      channelId: r.channelId,
-      channelTitle: r.channelTitle,
-      unavailableSince: r.placeholder ? new Date() : null,
-      unavailableReason: r.placeholder,
-    }));
-  const discovered = await tx.insert(videos).values(videoRows).onConflictDoNothing().returning({ id: videos.id });
-
-  const hidden = videoRows.filter((v) => v.unavailableReason !== null);
-  let videosHidden = 0;
-  for (const reason of ['deleted', 'private'] as const) {
-    const ids = hidden.filter((v) => v.unavailableReason === reason).map((v) => v.youtubeId);
-    if (ids.length === 0) continue;
-    const changed = await tx
-      .update(videos)
-      .set({
-        unavailableSince: sql`coalesce(${videos.unavailableSince}, now())`,
-        unavailableReason: reason,
-        updatedAt: sql`now()`,
-      })
-      .where(and(inArray(videos.youtubeId, ids), sql`${videos.unavailableReason} IS DISTINCT FROM ${reason}`))
-      .returning({ id: videos.id });
-    videosHidden += changed.length;
-  }
-
-  const idRows = await tx
-    .select({ id: videos.id, youtubeId: videos.youtubeId })
-    .from(videos)
-    .where(inArray(videos.youtubeId, videoRows.map((v) => v.youtubeId)));
-  const videoIds = new Map(idRows.map((r) => [r.youtubeId, r.id]));
-
-  const itemRows = byId(records).map((r) => ({
-    youtubeId: r.youtubeId,
-    playlistId,
-    videoId: videoIds.get(r.videoYoutubeId)!,
-    position: r.position,
-    addedAt: r.addedAt,
-    removedAt: null,
-  }));
-  const changed = await tx
-    .insert(playlistVideos)
-    .values(itemRows)
-    .onConflictDoUpdate({
-      target: playlistVideos.youtubeId,
-      set: {
-        playlistId: sql`excluded.playlist_id`,
-        videoId: sql`excluded.video_id`,
-        position: sql`excluded.position`,
-        // An item served without its snippet has no date: keep the one stored.
-        addedAt: sql`coalesce(excluded.added_at, "playlist_videos"."added_at")`,
-        removedAt: sql`NULL`,
-      },
-      setWhere: sql.raw(
-        `("playlist_videos"."playlist_id", "playlist_videos"."video_id", "playlist_videos"."position", "playlist_videos"."added_at", "playlist_videos"."removed_at")` +
-          ` IS DISTINCT FROM (excluded."playlist_id", excluded."video_id", excluded."position", coalesce(excluded."added_at", "playlist_videos"."added_at"), excluded."removed_at")`,
-      ),
-    })
-    .returning({ id: playlistVideos.id });
-  return { itemsChanged: changed.length, videosDiscovered: discovered.length, videosHidden };
+  const videoRows = byId(records.map((r) => ({ ...r, youtubeId: r.videoYoutubeId }))).sort((a, b) => (a.youtubeId < b.youtubeId ? -1 : 1));
+  const items = byId(records);
+  const videosWritten = await counts<{ discovered: number; hidden: number }>(
+    tx,
+    sql`
+    WITH input AS (
+      SELECT * FROM unnest(${column(videoRows.map((v) => v.youtubeId), 'text')}, ${column(videoRows.map((v) => v.title), 'text')},
+                           ${column(videoRows.map((v) => v.channelId), 'text')}, ${column(videoRows.map((v) => v.channelTitle), 'text')},
+                           ${column(videoRows.map((v) => v.placeholder), 'text')})
+        AS t(youtube_id, title, channel_id, channel_title, reason)
+    ), discovered AS (
+      INSERT INTO videos (youtube_id, title, channel_id, channel_title, unavailable_since, unavailable_reason)
+      SELECT youtube_id, title, channel_id, channel_title, CASE WHEN reason IS NULL THEN NULL ELSE now() END, reason
+        FROM input ORDER BY youtube_id
+      ON CONFLICT (youtube_id) DO NOTHING
+      RETURNING id
+    ), hidden AS (
+      UPDATE videos v
+         SET unavailable_since = coalesce(v.unavailable_since, now()), unavailable_reason = input.reason, updated_at = now()
+        FROM input
+       WHERE v.youtube_id = input.youtube_id AND input.reason IS NOT NULL AND v.unavailable_reason IS DISTINCT FROM input.reason
+      RETURNING v.id
+    )
+    SELECT (SELECT count(*)::int FROM discovered) AS discovered, (SELECT count(*)::int FROM hidden) AS hidden`,
+  );
+  // A statement of its own, so its snapshot sees videos that a concurrent page committed
+  // while the insert above waited on them (the insert's own snapshot does not).
+  const itemsWritten = await counts<{ changed: number }>(
+    tx,
+    sql`
+    WITH changed AS (
+      INSERT INTO playlist_videos AS pv (youtube_id, playlist_id, video_id, position, added_at, removed_at)
+      SELECT i.youtube_id, ${playlistId}::int, v.id, i.position, i.added_at, NULL
+        FROM unnest(${column(items.map((i) => i.youtubeId), 'text')}, ${column(items.map((i) => i.videoYoutubeId), 'text')},
+                    ${column(items.map((i) => i.position), 'int')}, ${column(items.map((i) => iso(i.addedAt)), 'timestamptz')})
+               AS i(youtube_id, video_youtube_id, position, added_at)
+        JOIN videos v ON v.youtube_id = i.video_youtube_id
+      ON CONFLICT (youtube_id) DO UPDATE SET
+        playlist_id = excluded.playlist_id,
+        video_id = excluded.video_id,
+        position = excluded.position,
+        -- An item served without its snippet has no date: keep the one stored.
+        added_at = coalesce(excluded.added_at, pv.added_at),
+        removed_at = NULL
+      WHERE (pv.playlist_id, pv.video_id, pv.position, pv.added_at, pv.removed_at)
+            IS DISTINCT FROM (excluded.playlist_id, excluded.video_id, excluded.position, coalesce(excluded.added_at, pv.added_at), NULL::timestamptz)
+      RETURNING pv.id
+    )
+    SELECT count(*)::int AS changed FROM changed`,
+  );
+  return { itemsChanged: itemsWritten.changed, videosDiscovered: videosWritten.discovered, videosHidden: videosWritten.hidden };
 }
 
 /** After a 304: the page is as stored, but an item marked removed in between is back. */
@@ -214,16 +210,16 @@ export async function videosToDetail(db: Db, done: SQL): Promise<string[]> {
   return rows.map((r) => r.youtubeId);
 }
 
-/** The details videos.list gives, by the part that carries them. */
+/** The details videos.list gives, by the part that carries them, with their SQL types. */
 const VIDEO_DETAIL_COLUMNS = [
-  { key: 'title', column: 'title', part: 'snippet' },
-  { key: 'description', column: 'description', part: 'snippet' },
-  { key: 'channelId', column: 'channel_id', part: 'snippet' },
-  { key: 'channelTitle', column: 'channel_title', part: 'snippet' },
-  { key: 'publishedAt', column: 'published_at', part: 'snippet' },
-  { key: 'thumbnailUrl', column: 'thumbnail_url', part: 'snippet' },
-  { key: 'durationSeconds', column: 'duration_seconds', part: 'contentDetails' },
-  { key: 'privacyStatus', column: 'privacy_status', part: 'status' },
+  { key: 'title', column: 'title', type: 'text', part: 'snippet' },
+  { key: 'description', column: 'description', type: 'text', part: 'snippet' },
+  { key: 'channelId', column: 'channel_id', type: 'text', part: 'snippet' },
+  { key: 'channelTitle', column: 'channel_title', type: 'text', part: 'snippet' },
+  { key: 'publishedAt', column: 'published_at', type: 'timestamptz', part: 'snippet' },
+  { key: 'thumbnailUrl', column: 'thumbnail_url', type: 'text', part: 'snippet' },
+  { key: 'durationSeconds', column: 'duration_seconds', type: 'int', part: 'contentDetails' },
+  { key: 'privacyStatus', column: 'privacy_status', type: 'text', part: 'status' },
 ] as const;
 
 export interface VideosWritten {
@@ -248,23 +244,24 @@ export async function writeVideos(tx: Db, requested: string[], records: VideoRec
   for (const [key, group] of groups) {
     const absent = new Set(key.split(','));
     const columns = VIDEO_DETAIL_COLUMNS.filter((c) => !absent.has(c.part));
-    const rows = group.map(({ missingParts: _, ...v }) => ({ ...v, unavailableSince: null, unavailableReason: null }));
-    const changed = await tx
-      .insert(videos)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: videos.youtubeId,
-        set: {
-          ...Object.fromEntries(columns.map((c) => [c.key, sql.raw(`excluded."${c.column}"`)])),
-          etag: sql`excluded.etag`,
-          unavailableSince: sql`NULL`,
-          unavailableReason: sql`NULL`,
-          updatedAt: sql`now()`,
-        },
-        setWhere: differs('videos', [...columns.map((c) => c.column), 'etag', 'unavailable_since', 'unavailable_reason']),
-      })
-      .returning({ id: videos.id });
-    updated += changed.length;
+    const names = sql.raw(columns.map((c) => `, ${c.column}`).join(''));
+    const values = columns.map((c) =>
+      sql`, ${column(group.map((v) => (c.key === 'publishedAt' ? iso(v.publishedAt) : v[c.key])), c.type)}`,
+    );
+    const set = sql.raw(columns.map((c) => `${c.column} = excluded.${c.column}, `).join(''));
+    const compared = ['etag', 'unavailable_since', 'unavailable_reason', ...columns.map((c) => c.column)];
+    const changed = await counts<{ n: number }>(
+      tx,
+      sql`WITH changed AS (
+        INSERT INTO videos AS v (youtube_id, etag${names})
+        SELECT * FROM unnest(${column(group.map((v) => v.youtubeId), 'text')}, ${column(group.map((v) => v.etag), 'text')}${sql.join(values)})
+         ORDER BY 1
+        ON CONFLICT (youtube_id) DO UPDATE SET ${set}etag = excluded.etag, unavailable_since = NULL, unavailable_reason = NULL, updated_at = now()
+        WHERE (${sql.raw(compared.map((c) => `v.${c}`).join(', '))}) IS DISTINCT FROM (${sql.raw(compared.map((c) => `excluded.${c}`).join(', '))})
+        RETURNING v.id
+      ) SELECT count(*)::int AS n FROM changed`,
+    );
+    updated += changed.n;
   }
   const returned = new Set(records.map((r) => r.youtubeId));
   const missing = requested.filter((id) => !returned.has(id));

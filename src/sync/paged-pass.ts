@@ -47,7 +47,7 @@ export async function runPagedPass<R>(db: Db, etags: EtagStore, start: ResumePoi
       point = await startOver(db, point, list, control, `it changed size (${point.totalResults} → ${page.totalResults}) while being read`);
       continue;
     }
-    point = await transaction(db, async (tx) => {
+    point = await control.pageTransaction(db, async (tx) => {
       if (page.records) await list.write(tx, page.records);
       else {
         control.tally.pagesNotModified++;

@@ -202,7 +202,7 @@ export async function videosPass({ db, client, etags, control, run, concurrency 
 
   await control.all(batches, concurrency, async (batch) => {
     const page = await client.videosByIds(batch);
-    await transaction(db, async (tx) => {
+    await control.pageTransaction(db, async (tx) => {
       if (page.records) {
         const written = await writeVideos(tx, batch, page.records);
         control.tally.videosUpdated += written.updated;

@@ -43,7 +43,7 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
   const { run, resumed } = await openRun(db);
   if (resumed) reporter.event(`continuing the unfinished run #${run.id} (started ${run.startedAt.toISOString()})`);
   const tally = new ChangeTally();
-  const control = new RunControl(signal, reporter, tally);
+  const control = new RunControl(signal, reporter, tally, meter);
 
   let outcome: PullOutcome = 'complete';
   let reason: string | undefined;
@@ -84,6 +84,8 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
     }
   }
 
+  // Units of requests after the last stored page (errors, refusals, the page in flight).
+  await meter.flush(db);
   const counts = await mirrorCounts(db);
   const summary: PullSummary = { outcome, runId: run.id, resumed, unitsSpent: meter.unitsSpent, counts, changes: tally.toJSON(), reason };
   await endInvocation(db, run.id, outcome, meter.unitsSpent, summary);

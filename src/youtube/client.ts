@@ -154,7 +154,7 @@ export class YouTubeClient {
       } catch (error) {
         const failure = classify(error);
         const free = failure.kind === 'quota' || failure.kind === 'invalidGrant' || isTokenEndpointFailure(error, this.deps.tokenUrl);
-        await meter.settle(free ? 0 : 1);
+        meter.settle(free ? 0 : 1);
         switch (failure.kind) {
           case 'quota':
             throw new QuotaExhausted(failure.reason);
@@ -190,7 +190,7 @@ export class YouTubeClient {
             throw new YtsyncError(`${what} failed: ${failure.reason}`, ExitCode.failure);
         }
       }
-      await meter.settle(1);
+      meter.settle(1);
       return response;
     }
   }

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { etagCache } from '../db/schema.js';
 
@@ -22,15 +22,21 @@ export interface CachedPage {
  * transaction as the page's rows, so a 304 always refers to rows that are in the mirror.
  */
 export class EtagStore {
+  private cache: Promise<Map<string, CachedPage>> | undefined;
+
   constructor(private readonly db: Db) {}
 
+  /**
+   * Read once per run (one query instead of one per page). Entries written during the run are
+   * not added: each request is made once per run, and a pass that starts over may still use
+   * the older entry, whose rows are in the mirror.
+   */
   async get(requestKey: string): Promise<CachedPage | undefined> {
-    const rows = await this.db
-      .select({ etag: etagCache.etag, digest: etagCache.digest })
+    this.cache ??= this.db
+      .select({ requestKey: etagCache.requestKey, etag: etagCache.etag, digest: etagCache.digest })
       .from(etagCache)
-      .where(eq(etagCache.requestKey, requestKey));
-    const row = rows[0];
-    return row ? { etag: row.etag, digest: row.digest as PageDigest } : undefined;
+      .then((rows) => new Map(rows.map((r) => [r.requestKey, { etag: r.etag, digest: r.digest as PageDigest }])));
+    return (await this.cache).get(requestKey);
   }
 
   async remember(tx: Db, requestKey: string, etag: string | null | undefined, digest: PageDigest): Promise<void> {

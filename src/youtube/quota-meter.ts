@@ -10,19 +10,23 @@ export class BudgetReached extends Error {
   }
 }
 
+/** Units not yet in the ledger, per quota day (a run can cross Pacific midnight). */
+export type UnrecordedUnits = Map<string, number>;
+
 /**
- * Counts every request YouTube may bill (SPEC.md: 304s and errors included) and writes each
- * unit to the day's ledger as it happens, so a kill -9 loses at most the request in flight.
+ * Counts every request YouTube may bill (SPEC.md: 304s and errors included). Units reach the
+ * ledger in the transaction of the next page written (`take` + `record`), so recording costs
+ * no statement and no commit of its own; `flush` writes what is left at the end of a run.
+ * A kill -9 loses from the ledger only the units spent since the last stored page.
  * Requests in flight count against `--max-units` before they are sent, so parallel workers
  * cannot overshoot the budget.
  */
 export class QuotaMeter {
   private spent = 0;
   private inFlight = 0;
-  private ledger: Promise<unknown> = Promise.resolve();
+  private unrecorded: UnrecordedUnits = new Map();
 
   constructor(
-    private readonly db: Db,
     readonly maxUnits: number | undefined,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -38,24 +42,48 @@ export class QuotaMeter {
   }
 
   /** Settles a claimed unit: `units` is 1 for anything YouTube answered, 0 for a refusal that is free. */
-  async settle(units: 0 | 1): Promise<void> {
+  settle(units: 0 | 1): void {
     this.inFlight--;
     if (units === 0) return;
     this.spent += units;
     const day = quotaDay(this.clock());
-    // Serialised so ledger writes never contend with each other; awaited so the caller's next
-    // step (often the page's transaction) starts after the unit is on disk.
-    const write = this.ledger.then(() =>
-      this.db
-        .insert(quotaUsage)
-        .values({ day, units })
-        .onConflictDoUpdate({
-          target: quotaUsage.day,
-          set: { units: sql`${quotaUsage.units} + ${units}`, updatedAt: sql`now()` },
-        }),
-    );
-    this.ledger = write.catch(() => undefined);
-    await write;
+    this.unrecorded.set(day, (this.unrecorded.get(day) ?? 0) + units);
+  }
+
+  /** Hands over the units not yet recorded; give them back if the transaction fails. */
+  take(): UnrecordedUnits {
+    const taken = this.unrecorded;
+    this.unrecorded = new Map();
+    return taken;
+  }
+
+  giveBack(taken: UnrecordedUnits): void {
+    for (const [day, units] of taken) this.unrecorded.set(day, (this.unrecorded.get(day) ?? 0) + units);
+  }
+
+  /** Writes every unit not yet recorded, in a statement of its own. */
+  async flush(db: Db): Promise<void> {
+    const taken = this.take();
+    try {
+      await record(db, taken);
+    } catch (error) {
+      this.giveBack(taken);
+      throw error;
+    }
+  }
+}
+
+/** Adds units to the ledger (inside the caller's transaction). */
+export async function record(tx: Db, units: UnrecordedUnits): Promise<void> {
+  for (const [day, n] of units) {
+    if (n === 0) continue;
+    await tx
+      .insert(quotaUsage)
+      .values({ day, units: n })
+      .onConflictDoUpdate({
+        target: quotaUsage.day,
+        set: { units: sql`${quotaUsage.units} + ${n}`, updatedAt: sql`now()` },
+      });
   }
 }
 
