@@ -71,6 +71,45 @@ export class RunControl {
     if (this.failure) throw this.failure.error;
   }
 
+  /**
+   * Fetches and writes `items` with at most `limit` workers. Each worker requests its next item
+   * while writing the current one (one request in flight per worker), and writes an item it has
+   * already fetched even after a stop, so no fetched unit is wasted.
+   */
+  async pipeline<T, P>(items: T[], limit: number, fetch: (item: T) => Promise<P>, write: (item: T, fetched: P) => Promise<void>): Promise<void> {
+    const queue = [...items];
+    const request = () => {
+      const item = this.stopped ? undefined : queue.shift();
+      if (item === undefined) return undefined;
+      const fetched = fetch(item);
+      fetched.catch(() => undefined); // observed when awaited below
+      return { item, fetched };
+    };
+    const worker = async () => {
+      let current = request();
+      while (current) {
+        let value: P;
+        try {
+          value = await current.fetched;
+        } catch (error) {
+          if (!this.stopped) this.fail(error);
+          return;
+        }
+        const following = request();
+        try {
+          await write(current.item, value);
+        } catch (error) {
+          this.fail(error);
+          await following?.fetched.catch(() => undefined);
+          return;
+        }
+        current = following;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    this.rethrow();
+  }
+
   /** Runs tasks with at most `limit` at once; the first failure stops the others at a page boundary. */
   async all<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
     const queue = [...items];

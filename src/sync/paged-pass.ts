@@ -31,42 +31,61 @@ const MAX_RESTARTS = 2;
  */
 export async function runPagedPass<R>(db: Db, etags: EtagStore, start: ResumePoint, list: PagedList<R>, control: RunControl): Promise<boolean> {
   let point = start;
+  // The next page is requested as soon as its token is known, while the current page is being
+  // written: the network wait overlaps the database work. Still one request per list at a time.
+  let prefetched: { token: string; page: Promise<ListPage<R>> } | undefined;
   while (!point.done) {
-    if (control.stopped) return false;
+    // Stop at a page boundary; a page already requested is still written when it arrives, so a
+    // stop (Ctrl-C, budget, another worker's failure) wastes no unit on it.
+    if (control.stopped && !prefetched) return false;
     let page: ListPage<R>;
     try {
-      page = await list.fetch(point.nextPageToken, point.itemsFetched);
+      page = await (prefetched?.token === point.nextPageToken ? prefetched!.page : list.fetch(point.nextPageToken, point.itemsFetched));
     } catch (error) {
+      prefetched = undefined;
+      if (control.stopped) return false; // the run is already ending for another reason
       if (!(error instanceof InvalidPageToken) || point.restarts >= MAX_RESTARTS) throw error;
       point = await startOver(db, point, list, control, 'its page token was refused');
       continue;
     }
+    prefetched = undefined;
     const sizeChanged =
       point.nextPageToken !== null && point.totalResults !== null && page.totalResults !== null && page.totalResults !== point.totalResults;
     if (sizeChanged && point.restarts < MAX_RESTARTS) {
       point = await startOver(db, point, list, control, `it changed size (${point.totalResults} → ${page.totalResults}) while being read`);
       continue;
     }
-    point = await control.pageTransaction(db, async (tx) => {
-      if (page.records) await list.write(tx, page.records);
-      else {
-        control.tally.pagesNotModified++;
-        await list.unchanged(tx, page.ids);
-      }
-      await etags.remember(tx, page.requestKey, page.etag, {
-        ids: page.ids,
-        rawCount: page.rawCount,
-        nextPageToken: page.nextPageToken,
-        totalResults: page.totalResults,
+    if (page.nextPageToken !== null && !control.stopped) {
+      const next = list.fetch(page.nextPageToken, point.itemsFetched + page.rawCount);
+      next.catch(() => undefined); // observed when awaited above
+      prefetched = { token: page.nextPageToken, page: next };
+    }
+    try {
+      point = await control.pageTransaction(db, async (tx) => {
+        if (page.records) await list.write(tx, page.records);
+        else {
+          control.tally.pagesNotModified++;
+          await list.unchanged(tx, page.ids);
+        }
+        await etags.remember(tx, page.requestKey, page.etag, {
+          ids: page.ids,
+          rawCount: page.rawCount,
+          nextPageToken: page.nextPageToken,
+          totalResults: page.totalResults,
+        });
+        const next = await advance(tx, point, page);
+        if (next.nextPageToken === null && isConsistent(next)) {
+          await list.complete(tx, next);
+          await markDone(tx, next);
+          return { ...next, done: true };
+        }
+        return next;
       });
-      const next = await advance(tx, point, page);
-      if (next.nextPageToken === null && isConsistent(next)) {
-        await list.complete(tx, next);
-        await markDone(tx, next);
-        return { ...next, done: true };
-      }
-      return next;
-    });
+    } catch (error) {
+      // Let the request in flight finish, so its unit is counted before the run ends.
+      await prefetched?.page.catch(() => undefined);
+      throw error;
+    }
     if (point.nextPageToken === null && !point.done) {
       if (point.restarts < MAX_RESTARTS) {
         point = await startOver(db, point, list, control, `it returned ${point.itemsFetched} of ${point.totalResults} items`);

@@ -200,8 +200,7 @@ export async function videosPass({ db, client, etags, control, run, concurrency 
   let fetched = point.itemsFetched;
   control.reporter.progress(`videos: ${fetched}/${total}`);
 
-  await control.all(batches, concurrency, async (batch) => {
-    const page = await client.videosByIds(batch);
+  await control.pipeline(batches, concurrency, (batch) => client.videosByIds(batch), async (batch, page) => {
     await control.pageTransaction(db, async (tx) => {
       if (page.records) {
         const written = await writeVideos(tx, batch, page.records);
