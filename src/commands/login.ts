@@ -58,7 +58,7 @@ export async function loginCommand(ctx: CommandContext, opts: LoginOptions): Pro
   client.setCredentials(tokens);
   let account: StoredCredentials['account'];
   try {
-    account = await lookUpChannel(config, client);
+    account = await lookUpChannel(config, client).finally(() => recordLoginUnit(config));
   } catch (error) {
     io.stderr.write(`ytsync: warning: could not look up your channel (${describeHttpError(error)}); \`ytsync pull\` will try again.\n`);
     io.stdout.write('Logged in (channel unknown).\n');
@@ -92,4 +92,25 @@ async function lookUpChannel(config: Config, client: OAuth2Client): Promise<{ ch
   const channel = res.data.items?.[0];
   if (!channel?.id) return undefined;
   return { channelId: channel.id, title: channel.snippet?.title ?? channel.id };
+}
+
+/**
+ * The channel lookup cost a unit, and every unit belongs in the ledger (SPEC.md, Quota). Best
+ * effort: a login must not fail because the database is busy (a pull holds the embedded one)
+ * or not set up yet.
+ */
+async function recordLoginUnit(config: Config): Promise<void> {
+  try {
+    const { openDatabase } = await import('../db/connection.js');
+    const { record } = await import('../youtube/quota-meter.js');
+    const { quotaDay } = await import('../quota-day.js');
+    const database = await openDatabase(config, { pullLock: false, command: 'login' });
+    try {
+      await record(database.db, new Map([[quotaDay(), 1]]));
+    } finally {
+      await database.close();
+    }
+  } catch {
+    // The ledger informs; a missing unit only makes the estimate of today's usage one lower.
+  }
 }

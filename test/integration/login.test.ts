@@ -8,6 +8,9 @@ import { YouTubeEmulator } from '../fakes/youtube-emulator.js';
 import { consent, loginThroughBrowser, startLogin } from '../support/browser-login.js';
 import { runInProcess, spawnCli } from '../support/cli.js';
 import { closedPort } from '../support/ports.js';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/connection.js';
+import { unitsUsedOn } from '../../src/youtube/quota-meter.js';
 
 // Issue 3, acceptance 1–3: the test plays the browser against the emulator's OAuth endpoints.
 
@@ -42,6 +45,19 @@ const credentialsFile = () => path.join(env.YTSYNC_HOME!, 'credentials.json');
 const readCredentials = async () => JSON.parse(await readFile(credentialsFile(), 'utf8')) as StoredCredentials;
 
 describe('ytsync login', () => {
+  it("records the channel lookup's unit in the quota ledger", async () => {
+    const unitsBefore = emu.quota.used;
+    const result = await loginThroughBrowser([], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(emu.quota.used - unitsBefore).toBe(1);
+    const database = await openDatabase(loadConfig(env), { pullLock: false, command: 'test' });
+    try {
+      expect(await unitsUsedOn(database.db)).toBe(1);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('logs in end to end: loopback on 127.0.0.1, PKCE S256, file 0600 in a 0700 folder', async () => {
     const authsBefore = emu.oauth.authRequests.length;
     const exchangesBefore = emu.oauth.exchanges.length;
