@@ -1,5 +1,5 @@
 // Loaded into the ytsync child with `node --import` by bench/pull.ts (never by the program itself):
-// measures how much of the wall time the database was busy (the union of the intervals in
+// measures the CPU time of the program, how much of the wall time the database was busy (the union of the intervals in
 // which at least one query or transaction was in flight) and the peak RSS, and writes both
 // to the file named by YTSYNC_BENCH_PROBE_OUT when the process exits.
 import { writeFileSync } from 'node:fs';
@@ -43,5 +43,6 @@ for (const name of ['query', 'exec', 'transaction']) wrap(PGlite.prototype, name
 process.on('exit', () => {
   const out = process.env.YTSYNC_BENCH_PROBE_OUT;
   if (!out) return;
-  writeFileSync(out, JSON.stringify({ busyMs, wallMs: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS }));
+  const cpu = process.cpuUsage();
+  writeFileSync(out, JSON.stringify({ busyMs, wallMs: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS, cpuMs: (cpu.user + cpu.system) / 1000 }));
 });

@@ -44,6 +44,8 @@ interface PullFigures {
   requests: number;
   maxRssMb: number;
   dbShare: number;
+  cpuShare: number;
+  emulatorCpuShare: number;
   summary: { counts: Record<string, number>; changes: { itemsChanged: number; videosUpdated: number }; outcome: string };
 }
 
@@ -61,6 +63,7 @@ async function runPull(env: NodeJS.ProcessEnv, emulator: YouTubeEmulator): Promi
   const out = path.join(os.tmpdir(), `ytsync-bench-probe-${process.pid}-${Date.now()}.json`);
   const before = { units: emulator.quota.used, notModified: emulator.stats.notModified, requests: emulator.stats.requests };
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const child = spawn(process.execPath, ['--import', probe, bin, 'pull', '--json', '--concurrency', String(concurrency)], {
     env: { ...env, YTSYNC_BENCH_PROBE_OUT: out },
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -69,7 +72,8 @@ async function runPull(env: NodeJS.ProcessEnv, emulator: YouTubeEmulator): Promi
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
   const wallMs = performance.now() - started;
-  const probed = JSON.parse(readFileSync(out, 'utf8')) as { busyMs: number; wallMs: number; maxRssKb: number };
+  const emulatorCpu = process.cpuUsage(cpuBefore);
+  const probed = JSON.parse(readFileSync(out, 'utf8')) as { busyMs: number; wallMs: number; maxRssKb: number; cpuMs: number };
   rmSync(out, { force: true });
   return {
     code,
@@ -79,6 +83,8 @@ async function runPull(env: NodeJS.ProcessEnv, emulator: YouTubeEmulator): Promi
     requests: emulator.stats.requests - before.requests,
     maxRssMb: probed.maxRssKb / 1024,
     dbShare: probed.busyMs / probed.wallMs,
+    cpuShare: probed.cpuMs / probed.wallMs,
+    emulatorCpuShare: (emulatorCpu.user + emulatorCpu.system) / 1000 / wallMs,
     summary: JSON.parse(stdout),
   };
 }
@@ -112,7 +118,7 @@ async function serverDatabase(): Promise<{ url: string; drop(): Promise<void>; u
 
 const table: string[][] = [];
 const row = (...cells: Array<string | number>) => table.push(cells.map(String));
-row('backend', 'scale', 'pull', 'items', 'wall s', 'bound s', 'wall/bound', 'units', 'minimum', 'units/min', '304s', 'peak RSS MB', 'DB share', 'rows rewritten');
+row('backend', 'scale', 'pull', 'items', 'wall s', 'bound s', 'wall/bound', 'units', 'minimum', 'units/min', '304s', 'peak RSS MB', 'DB share', 'client CPU', 'emulator CPU', 'rows rewritten');
 
 for (const scale of scales) {
   const library = generateLibrary({
@@ -175,6 +181,8 @@ for (const scale of scales) {
           figures.notModified,
           figures.maxRssMb.toFixed(0),
           `${(figures.dbShare * 100).toFixed(0)}%`,
+          `${(figures.cpuShare * 100).toFixed(0)}%`,
+          `${(figures.emulatorCpuShare * 100).toFixed(0)}%`,
           rewritten,
         );
         process.stderr.write(`${backend} scale ${scale} ${which}: ${(figures.wallMs / 1000).toFixed(1)} s\n`);
@@ -193,4 +201,5 @@ console.log(`\nlatency ${latencyMs} ms per request, concurrency ${concurrency}, 
 console.log(line(table[0]!));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of table.slice(1)) console.log(line(r));
-console.log('\nbound = latency × max(longest playlist\'s pages, requests ÷ concurrency); minimum = SPEC.md ceil(P/50)+Σceil(items/50)+ceil(V/50)+1');
+console.log('\nDB share: wall time with a query or transaction in flight; client CPU: the program\'s user+system CPU time ÷ wall (100% = one core); emulator CPU: the same for the emulator serving it (this process).');
+console.log('bound = latency × max(longest playlist\'s pages, requests ÷ concurrency); minimum = SPEC.md ceil(P/50)+Σceil(items/50)+ceil(V/50)+1');

@@ -45,7 +45,7 @@ export function buildProgram(io: Io): Command {
     .option('--no-browser', 'only print the authorization URL (headless machines, SSH)')
     .option('--port <n>', 'loopback port to listen on (default: any free port)', positiveInt('--port', 0), 0)
     .option('--timeout <sec>', 'give up waiting for the browser after this many seconds', positiveInt('--timeout'), 300)
-    .addHelpText('after', commandHelp(['YTSYNC_HOME', 'YTSYNC_CLIENT', 'YTSYNC_OAUTH', 'YTSYNC_API_ROOT', 'DEBUG'], [0, 1, 2, 3, 130]))
+    .addHelpText('after', commandHelp(['YTSYNC_HOME', 'YTSYNC_CLIENT', 'YTSYNC_OAUTH', 'YTSYNC_API_ROOT', 'DATABASE_URL', 'DEBUG'], [0, 1, 2, 3, 130]))
     .action(async (opts) => {
       const { loginCommand } = await import('./commands/login.js');
       await loginCommand(ctx(), opts);
