@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.js';
-import { record, type QuotaMeter } from '../youtube/quota-meter.js';
+import type { QuotaMeter, UnrecordedUnits } from '../youtube/quota-meter.js';
 
 /** One-line progress events; the output layer decides between spinner, plain lines and silence. */
 export interface SyncReporter {
@@ -41,17 +41,13 @@ export class RunControl {
   ) {}
 
   /**
-   * The transaction a stored page is written in: it also records the quota units spent since
-   * the last one, so the ledger costs no commit of its own.
+   * The transaction a stored page is written in. `work` records the quota units spent since the
+   * last stored page (storePage), so the ledger costs no statement or commit of its own.
    */
-  async pageTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  async pageTransaction<T>(db: Db, work: (tx: Db, units: UnrecordedUnits) => Promise<T>): Promise<T> {
     const units = this.meter.take();
     try {
-      return await transaction(db, async (tx) => {
-        const result = await work(tx);
-        await record(tx, units);
-        return result;
-      });
+      return await transaction(db, (tx) => work(tx, units));
     } catch (error) {
       this.meter.giveBack(units);
       throw error;

@@ -1,8 +1,7 @@
 import type { Db } from '../db/connection.js';
-import type { EtagStore } from '../youtube/etag-store.js';
 import { InvalidPageToken, type ListPage } from '../youtube/client.js';
 import { transaction, type RunControl } from './control.js';
-import { advance, markDone, restart, type ResumePoint } from './run-store.js';
+import { markDone, restart, storePage, type ResumePoint } from './run-store.js';
 
 /** A list read page by page, e.g. the account's playlists or one playlist's items. */
 export interface PagedList<R> {
@@ -29,7 +28,7 @@ const MAX_RESTARTS = 2;
  * its resume point, so an interruption anywhere loses nothing and repeats no stored page.
  * Returns false when stopped early (signal or another worker's failure).
  */
-export async function runPagedPass<R>(db: Db, etags: EtagStore, start: ResumePoint, list: PagedList<R>, control: RunControl): Promise<boolean> {
+export async function runPagedPass<R>(db: Db, start: ResumePoint, list: PagedList<R>, control: RunControl): Promise<boolean> {
   let point = start;
   // The next page is requested as soon as its token is known, while the current page is being
   // written: the network wait overlaps the database work. Still one request per list at a time.
@@ -61,19 +60,14 @@ export async function runPagedPass<R>(db: Db, etags: EtagStore, start: ResumePoi
       prefetched = { token: page.nextPageToken, page: next };
     }
     try {
-      point = await control.pageTransaction(db, async (tx) => {
+      point = await control.pageTransaction(db, async (tx, units) => {
         if (page.records) await list.write(tx, page.records);
         else {
           control.tally.pagesNotModified++;
           await list.unchanged(tx, page.ids);
         }
-        await etags.remember(tx, page.requestKey, page.etag, {
-          ids: page.ids,
-          rawCount: page.rawCount,
-          nextPageToken: page.nextPageToken,
-          totalResults: page.totalResults,
-        });
-        const next = await advance(tx, point, page);
+        const digest = { ids: page.ids, rawCount: page.rawCount, nextPageToken: page.nextPageToken, totalResults: page.totalResults };
+        const next = await storePage(tx, point, digest, page, units);
         if (next.nextPageToken === null && isConsistent(next)) {
           await list.complete(tx, next);
           await markDone(tx, next);

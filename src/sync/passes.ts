@@ -19,7 +19,7 @@ import {
 } from './mirror-store.js';
 import { runPagedPass } from './paged-pass.js';
 import {
-  advance,
+  storePage,
   markDone,
   planPlaylists,
   restart,
@@ -46,7 +46,7 @@ export async function playlistsPass({ db, client, etags, control, run }: PassCon
   const point = await resumePoint(db, run.id, 'playlists');
   if (point.done) return;
   control.reporter.progress('playlists: reading the list');
-  const finished = await runPagedPass<PlaylistRecord>(db, etags, point, {
+  const finished = await runPagedPass<PlaylistRecord>(db, point, {
     label: 'your playlists',
     fetch: (token) => client.playlistsPage(token),
     write: async (tx, records) => {
@@ -152,7 +152,7 @@ async function playlistItems({ db, client, etags, control }: PassContext, point:
     return true;
   }
   try {
-    return await runPagedPass<ItemRecord>(db, etags, point, {
+    return await runPagedPass<ItemRecord>(db, point, {
       label: `playlist ${playlistYoutubeId}`,
       fetch: (token, offset) => client.playlistItemsPage(playlistYoutubeId, token, offset),
       write: async (tx, records) => {
@@ -201,7 +201,7 @@ export async function videosPass({ db, client, etags, control, run, concurrency 
   control.reporter.progress(`videos: ${fetched}/${total}`);
 
   await control.pipeline(batches, concurrency, (batch) => client.videosByIds(batch), async (batch, page) => {
-    await control.pageTransaction(db, async (tx) => {
+    await control.pageTransaction(db, async (tx, units) => {
       if (page.records) {
         const written = await writeVideos(tx, batch, page.records);
         control.tally.videosUpdated += written.updated;
@@ -209,13 +209,10 @@ export async function videosPass({ db, client, etags, control, run, concurrency 
       } else {
         control.tally.pagesNotModified++;
       }
-      await etags.remember(tx, page.requestKey, page.etag, {
-        ids: page.ids,
-        rawCount: page.rawCount,
-        nextPageToken: null,
-        totalResults: page.totalResults,
-      });
-      point = await advance(tx, point, { ids: batch, rawCount: batch.length, nextPageToken: batch.at(-1)!, totalResults: total });
+      // The requested ids are the resume point: not asked for again in this run. (A later 304
+      // for the same batch needs no digest: it means nothing to write.)
+      const digest = { ids: batch, rawCount: batch.length, nextPageToken: batch.at(-1)!, totalResults: total };
+      point = await storePage(tx, point, digest, page, units);
     });
     fetched += batch.length;
     control.reporter.progress(`videos: ${fetched}/${total}`);

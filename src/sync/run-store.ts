@@ -3,6 +3,7 @@ import type { Db } from '../db/connection.js';
 import { account, passSeen, syncRuns, syncState } from '../db/schema.js';
 import type { ChannelRecord } from '../youtube/records.js';
 import type { PageDigest } from '../youtube/etag-store.js';
+import type { UnrecordedUnits } from '../youtube/quota-meter.js';
 
 export type PassName = 'playlists' | 'items' | 'videos';
 export type RunRow = typeof syncRuns.$inferSelect;
@@ -119,35 +120,47 @@ export async function planPlaylists(
   });
 }
 
-/** Records a stored page: where to continue, and which ids the pass has seen. Part of the page's transaction. */
-export async function advance(tx: Db, point: ResumePoint, page: PageDigest): Promise<ResumePoint> {
-  if (page.ids.length > 0) {
-    // The ids as one array parameter: a videos batch or a full page is one cheap statement.
-    await tx.execute(
-      sql`INSERT INTO pass_seen (state_id, youtube_id) SELECT ${point.id}::int, unnest(${sql.param(page.ids)}::text[]) ON CONFLICT DO NOTHING`,
-    );
-  }
-  const [row] = await tx
-    .update(syncState)
-    .set({
-      nextPageToken: page.nextPageToken,
-      itemsFetched: sql`${syncState.itemsFetched} + ${page.rawCount}`,
-      totalResults: page.totalResults,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(syncState.id, point.id))
-    .returning();
-  return row!;
+/** The request a page answered and its etag, kept for If-None-Match next time. */
+export interface CacheEntry {
+  requestKey: string;
+  etag: string | null;
 }
 
-/** Moves a cursor-style pass (videos) forward. */
-export async function advanceCursor(tx: Db, point: ResumePoint, cursor: string, fetched: number): Promise<ResumePoint> {
-  const [row] = await tx
-    .update(syncState)
-    .set({ nextPageToken: cursor, itemsFetched: sql`${syncState.itemsFetched} + ${fetched}`, updatedAt: sql`now()` })
-    .where(eq(syncState.id, point.id))
-    .returning();
-  return row!;
+/**
+ * The bookkeeping of a stored page, in ONE statement of the page's transaction: the ids the
+ * pass has seen, where to continue (the resume point), the page's etag and digest, and the
+ * quota units spent since the last stored page. (Data-modifying CTEs always run in full.)
+ */
+export async function storePage(tx: Db, point: ResumePoint, page: PageDigest, cache: CacheEntry, units: UnrecordedUnits): Promise<ResumePoint> {
+  const ledger = [...units.entries()].filter(([, n]) => n > 0);
+  await tx.execute(sql`
+    WITH seen AS (
+      INSERT INTO pass_seen (state_id, youtube_id)
+      SELECT ${point.id}::int, unnest(${sql.param(page.ids)}::text[])
+      ON CONFLICT DO NOTHING
+    ), resume AS (
+      UPDATE sync_state
+         SET next_page_token = ${page.nextPageToken}::text, items_fetched = items_fetched + ${page.rawCount}::int,
+             total_results = ${page.totalResults}::int, updated_at = now()
+       WHERE id = ${point.id}::int
+    ), etag AS (
+      INSERT INTO etag_cache (request_key, etag, digest)
+      SELECT ${cache.requestKey}::text, ${cache.etag}::text, ${JSON.stringify(page)}::jsonb WHERE ${cache.etag}::text IS NOT NULL
+      ON CONFLICT (request_key) DO UPDATE SET etag = excluded.etag, digest = excluded.digest, updated_at = now()
+       WHERE etag_cache.etag IS DISTINCT FROM excluded.etag
+    ), ledger AS (
+      INSERT INTO quota_usage (day, units)
+      SELECT * FROM unnest(${sql.param(ledger.map(([day]) => day))}::date[], ${sql.param(ledger.map(([, n]) => n))}::int[])
+      ON CONFLICT (day) DO UPDATE SET units = quota_usage.units + excluded.units, updated_at = now()
+    )
+    SELECT 1`);
+  return {
+    ...point,
+    nextPageToken: page.nextPageToken,
+    itemsFetched: point.itemsFetched + page.rawCount,
+    totalResults: page.totalResults,
+    updatedAt: new Date(),
+  };
 }
 
 export async function markDone(tx: Db, point: ResumePoint): Promise<void> {

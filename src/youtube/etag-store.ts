@@ -19,7 +19,7 @@ export interface CachedPage {
 
 /**
  * ETags of list requests, keyed by the request. The cached etag is written in the same
- * transaction as the page's rows, so a 304 always refers to rows that are in the mirror.
+ * transaction as the page's rows (storePage), so a 304 always refers to rows in the mirror.
  */
 export class EtagStore {
   private cache: Promise<Map<string, CachedPage>> | undefined;
@@ -39,15 +39,4 @@ export class EtagStore {
     return (await this.cache).get(requestKey);
   }
 
-  async remember(tx: Db, requestKey: string, etag: string | null | undefined, digest: PageDigest): Promise<void> {
-    if (!etag) return;
-    await tx
-      .insert(etagCache)
-      .values({ requestKey, etag, digest })
-      .onConflictDoUpdate({
-        target: etagCache.requestKey,
-        set: { etag, digest, updatedAt: sql`now()` },
-        setWhere: sql`${etagCache.etag} IS DISTINCT FROM excluded.etag`,
-      });
-  }
 }
