@@ -83,11 +83,17 @@ async function openServer(url: string, options: OpenOptions): Promise<Database> 
     // The held connection can die with the server; its error must not crash the process.
     lockClient.on('error', () => undefined);
     if (options.pullLock) {
-      const { rows } = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
-        LOCK_NAMESPACE,
-        PULL_LOCK,
-      ]);
-      if (!rows[0]?.locked) throw new LockedError(`another ytsync pull is running on ${location} (${await lockHolder(lockClient)}).`);
+      const client = lockClient;
+      const tryLock = async () =>
+        (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOCK_NAMESPACE, PULL_LOCK])).rows[0]
+          ?.locked === true;
+      if (!(await tryLock())) {
+        const holder = await lockHolder(client);
+        // No holder any more: the other pull ended between the two queries. Take the lock.
+        if (holder !== undefined || !(await tryLock())) {
+          throw new LockedError(`another ytsync pull is running on ${location} (${holder ?? 'holder unknown'}).`);
+        }
+      }
     }
     const migrator = drizzle({ client: lockClient, schema }) as unknown as Db;
     if (!(await isUpToDate(migrator))) {
@@ -120,7 +126,7 @@ async function openServer(url: string, options: OpenOptions): Promise<Database> 
   };
 }
 
-async function lockHolder(client: import('pg').PoolClient): Promise<string> {
+async function lockHolder(client: import('pg').PoolClient): Promise<string | undefined> {
   const { rows } = await client.query<{ application_name: string; pid: number; backend_start: Date }>(
     `SELECT a.application_name, a.pid, a.backend_start
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
@@ -130,7 +136,7 @@ async function lockHolder(client: import('pg').PoolClient): Promise<string> {
     [LOCK_NAMESPACE, PULL_LOCK],
   );
   const holder = rows[0];
-  if (!holder) return 'holder unknown';
+  if (!holder) return undefined;
   return `${holder.application_name || `server pid ${holder.pid}`}, since ${holder.backend_start.toISOString()}`;
 }
 

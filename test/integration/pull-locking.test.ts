@@ -15,7 +15,8 @@ describe(`two concurrent pulls on one database (${TEST_DATABASE})`, () => {
 
   beforeEach(async () => {
     s = await startScenario({ seed: 51, playlists: 6, items: 300, likes: 40 });
-    s.emulator.faults.set({ latencyMs: 30 });
+    // Long enough that the first is still running when the second has started up (~0.5 s).
+    s.emulator.faults.set({ latencyMs: 120 });
   });
   afterEach(async () => {
     await s.stop();
