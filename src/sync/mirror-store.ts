@@ -9,13 +9,6 @@ import type { ItemRecord, PlaylistRecord, VideoRecord } from '../youtube/records
  * per table. The returned counts are rows actually inserted or changed.
  */
 
-/** `(a, b, …) IS DISTINCT FROM (excluded.a, excluded.b, …)` for the given columns. */
-function differs(table: string, columns: string[]): SQL {
-  const current = columns.map((c) => `"${table}"."${c}"`).join(', ');
-  const incoming = columns.map((c) => `excluded."${c}"`).join(', ');
-  return sql.raw(`(${current}) IS DISTINCT FROM (${incoming})`);
-}
-
 const byId = <T extends { youtubeId: string }>(rows: T[]) => [...new Map(rows.map((r) => [r.youtubeId, r])).values()];
 
 /** Returns how many playlists are new to the mirror. */

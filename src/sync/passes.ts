@@ -42,7 +42,7 @@ export interface PassContext {
 const VIDEOS_PER_CALL = 50;
 
 /** Pass 1: the account's playlists (playlists.list mine=true), then the Liked list's row. */
-export async function playlistsPass({ db, client, etags, control, run }: PassContext): Promise<void> {
+export async function playlistsPass({ db, client, control, run }: PassContext): Promise<void> {
   const point = await resumePoint(db, run.id, 'playlists');
   if (point.done) return;
   control.reporter.progress('playlists: reading the list');
@@ -63,7 +63,7 @@ export async function playlistsPass({ db, client, etags, control, run }: PassCon
 
 /** Pass 2: every live playlist's items (and the Liked list), several playlists at once. */
 export async function itemsPass(ctx: PassContext): Promise<void> {
-  const { db, client, control, run } = ctx;
+  const { db, control, run } = ctx;
   let points = await resumePoints(db, run.id, 'items');
   const plannedNow = points.length === 0;
   if (plannedNow) {
@@ -144,7 +144,7 @@ async function likesShifted({ client, etags }: PassContext, point: ResumePoint):
   return stored === undefined || stored.digest.ids.join(',') !== head.ids.join(',');
 }
 
-async function playlistItems({ db, client, etags, control }: PassContext, point: ResumePoint): Promise<boolean> {
+async function playlistItems({ db, client, control }: PassContext, point: ResumePoint): Promise<boolean> {
   const playlistYoutubeId = point.playlistYoutubeId!;
   const playlistId = await playlistRowId(db, playlistYoutubeId);
   if (playlistId === undefined) {
@@ -190,7 +190,7 @@ async function playlistItems({ db, client, etags, control }: PassContext, point:
  * Pass 3: details of every video referenced by a live item, 50 per call. Ids YouTube leaves
  * out are deleted or private. The ids already detailed in this run are the resume point.
  */
-export async function videosPass({ db, client, etags, control, run, concurrency }: PassContext): Promise<void> {
+export async function videosPass({ db, client, control, run, concurrency }: PassContext): Promise<void> {
   let point = await resumePoint(db, run.id, 'videos');
   if (point.done) return;
   const ids = await videosToDetail(db, seenIds(point));

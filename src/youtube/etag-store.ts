@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { etagCache } from '../db/schema.js';
 
