@@ -1,56 +1,28 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredCredentials } from '../../src/auth/credential-store.js';
-import { generateLibrary } from '../fakes/generate-library.js';
-import { YouTubeEmulator } from '../fakes/youtube-emulator.js';
 import { consent, loginThroughBrowser, startLogin } from '../support/browser-login.js';
 import { runInProcess, spawnCli } from '../support/cli.js';
 import { closedPort } from '../support/ports.js';
+import { useAuthSuite } from '../support/auth-suite.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connection.js';
 import { unitsUsedOn } from '../../src/youtube/quota-meter.js';
 
 // Issue 3, acceptance 1–3: the test plays the browser against the emulator's OAuth endpoints.
 
-let emu: YouTubeEmulator;
-let home: string;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  emu = await YouTubeEmulator.start({ library: generateLibrary({ seed: 1, playlists: 3, items: 30 }) });
-});
-afterAll(async () => {
-  await emu?.stop();
-});
-
-beforeEach(async () => {
-  home = await mkdtemp(path.join(os.tmpdir(), 'ytsync-login-'));
-  env = {
-    YTSYNC_HOME: path.join(home, 'ytsync'),
-    YTSYNC_API_ROOT: emu.url,
-    YTSYNC_OAUTH_AUTH_URL: emu.oauthUrls.auth,
-    YTSYNC_OAUTH_TOKEN_URL: emu.oauthUrls.token,
-    YTSYNC_OAUTH_REVOKE_URL: emu.oauthUrls.revoke,
-    YTSYNC_CLIENT_ID: emu.oauth.defaultClient.clientId,
-    YTSYNC_CLIENT_SECRET: emu.oauth.defaultClient.clientSecret,
-  };
-});
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
-});
-
-const credentialsFile = () => path.join(env.YTSYNC_HOME!, 'credentials.json');
+const suite = useAuthSuite('ytsync-login-');
+const credentialsFile = () => suite.credentialsFile();
 const readCredentials = async () => JSON.parse(await readFile(credentialsFile(), 'utf8')) as StoredCredentials;
 
 describe('ytsync login', () => {
   it("records the channel lookup's unit in the quota ledger", async () => {
-    const unitsBefore = emu.quota.used;
-    const result = await loginThroughBrowser([], env);
+    const unitsBefore = suite.emu.quota.used;
+    const result = await loginThroughBrowser([], suite.env);
     expect(result.code, result.stderr).toBe(0);
-    expect(emu.quota.used - unitsBefore).toBe(1);
-    const database = await openDatabase(loadConfig(env), { pullLock: false, command: 'test' });
+    expect(suite.emu.quota.used - unitsBefore).toBe(1);
+    const database = await openDatabase(loadConfig(suite.env), { pullLock: false, command: 'test' });
     try {
       expect(await unitsUsedOn(database.db)).toBe(1);
     } finally {
@@ -59,17 +31,17 @@ describe('ytsync login', () => {
   });
 
   it('logs in end to end: loopback on 127.0.0.1, PKCE S256, file 0600 in a 0700 folder', async () => {
-    const authsBefore = emu.oauth.authRequests.length;
-    const exchangesBefore = emu.oauth.exchanges.length;
+    const authsBefore = suite.emu.oauth.authRequests.length;
+    const exchangesBefore = suite.emu.oauth.exchanges.length;
 
-    const result = await loginThroughBrowser([], env);
+    const result = await loginThroughBrowser([], suite.env);
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Logged in as .+ \(UC[\w-]+\)$/m);
     expect(result.page.status).toBe(200);
     expect(await result.page.text()).toMatch(/close this tab/);
 
-    const auth = emu.oauth.authRequests.slice(authsBefore);
+    const auth = suite.emu.oauth.authRequests.slice(authsBefore);
     expect(auth).toHaveLength(1);
     expect(auth[0]!.redirectHost).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(auth[0]).toMatchObject({
@@ -78,16 +50,16 @@ describe('ytsync login', () => {
       prompt: 'consent',
       scope: 'https://www.googleapis.com/auth/youtube.readonly',
     });
-    const exchanges = emu.oauth.exchanges.slice(exchangesBefore);
+    const exchanges = suite.emu.oauth.exchanges.slice(exchangesBefore);
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]).toMatchObject({ verifierMatched: true, redirectUriMatched: true, ok: true });
 
     expect((await stat(credentialsFile())).mode & 0o777).toBe(0o600);
-    expect((await stat(env.YTSYNC_HOME!)).mode & 0o777).toBe(0o700);
+    expect((await stat(suite.env.YTSYNC_HOME!)).mode & 0o777).toBe(0o700);
     const stored = await readCredentials();
     expect(stored).toMatchObject({
-      clientId: emu.oauth.defaultClient.clientId,
-      clientSecret: emu.oauth.defaultClient.clientSecret,
+      clientId: suite.emu.oauth.defaultClient.clientId,
+      clientSecret: suite.emu.oauth.defaultClient.clientSecret,
       refreshToken: expect.any(String),
       accessToken: expect.any(String),
       expiryDate: expect.any(Number),
@@ -97,7 +69,7 @@ describe('ytsync login', () => {
   });
 
   it('refuses a redirect with the wrong state (400), never exchanges its code, then takes the right one', async () => {
-    const { authUrl, done } = startLogin([], env);
+    const { authUrl, done } = startLogin([], suite.env);
     const url = await authUrl;
     // Two consents give two valid codes; the first comes back with a forged state.
     const forged = await consent(url);
@@ -114,16 +86,16 @@ describe('ytsync login', () => {
     const result = await done;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Logged in as/);
-    const exchanged = emu.oauth.exchanges.map((e) => e.code);
+    const exchanged = suite.emu.oauth.exchanges.map((e) => e.code);
     expect(exchanged).toContain(genuine.searchParams.get('code'));
     expect(exchanged).not.toContain(forgedCode);
   });
 
   it('never prints an access or refresh token (login, then logout)', async () => {
-    const login = await loginThroughBrowser([], env);
+    const login = await loginThroughBrowser([], suite.env);
     expect(login.code, login.stderr).toBe(0);
     const { accessToken, refreshToken } = await readCredentials();
-    const logout = await runInProcess(['logout'], env);
+    const logout = await runInProcess(['logout'], suite.env);
     expect(logout.code, logout.stderr).toBe(0);
 
     for (const output of [login.stdout, login.stderr, logout.stdout, logout.stderr]) {
@@ -133,10 +105,10 @@ describe('ytsync login', () => {
   });
 
   it('reads the client from a --client-secret file and keeps it for the next login', async () => {
-    const secretFile = path.join(home, 'client_secret.json');
-    const { clientId, clientSecret } = emu.oauth.defaultClient;
+    const secretFile = path.join(suite.home, 'client_secret.json');
+    const { clientId, clientSecret } = suite.emu.oauth.defaultClient;
     await writeFile(secretFile, JSON.stringify({ installed: { client_id: clientId, client_secret: clientSecret, redirect_uris: ['http://localhost'] } }));
-    const withoutEnvClient = { ...env, YTSYNC_CLIENT_ID: '', YTSYNC_CLIENT_SECRET: '' };
+    const withoutEnvClient = { ...suite.env, YTSYNC_CLIENT_ID: '', YTSYNC_CLIENT_SECRET: '' };
 
     const first = await loginThroughBrowser(['--client-secret', secretFile], withoutEnvClient);
     expect(first.code, first.stderr).toBe(0);
@@ -147,28 +119,28 @@ describe('ytsync login', () => {
   });
 
   it('rejects a web client JSON with exit 2 and says to create a Desktop app client', async () => {
-    const secretFile = path.join(home, 'web.json');
+    const secretFile = path.join(suite.home, 'web.json');
     await writeFile(secretFile, JSON.stringify({ web: { client_id: 'x', client_secret: 'y' } }));
-    const result = await runInProcess(['login', '--no-browser', '--client-secret', secretFile], env);
+    const result = await runInProcess(['login', '--no-browser', '--client-secret', secretFile], suite.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Desktop app/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('exits 2 when the client secret file is missing', async () => {
-    const result = await runInProcess(['login', '--no-browser', '--client-secret', path.join(home, 'nope.json')], env);
+    const result = await runInProcess(['login', '--no-browser', '--client-secret', path.join(suite.home, 'nope.json')], suite.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Cannot read the client secret file .*no such file/);
   });
 
   it('exits 2 without any OAuth client', async () => {
-    const result = await runInProcess(['login', '--no-browser'], { ...env, YTSYNC_CLIENT_ID: '', YTSYNC_CLIENT_SECRET: '' });
+    const result = await runInProcess(['login', '--no-browser'], { ...suite.env, YTSYNC_CLIENT_ID: '', YTSYNC_CLIENT_SECRET: '' });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--client-secret/);
   });
 
   it('times out cleanly when the browser never comes back', async () => {
-    const result = await runInProcess(['login', '--no-browser', '--timeout', '1'], env);
+    const result = await runInProcess(['login', '--no-browser', '--timeout', '1'], suite.env);
     expect(result.code).toBe(1);
     const errors = result.stderr.split('\n').filter((l) => l.startsWith('ytsync:'));
     expect(errors).toEqual([expect.stringMatching(/Timed out after 1 s waiting for the browser/)]);
@@ -177,8 +149,8 @@ describe('ytsync login', () => {
   });
 
   it('exits 3 and stores nothing when consent is refused', async () => {
-    emu.oauth.denyNext();
-    const result = await loginThroughBrowser([], env);
+    suite.emu.oauth.denyNext();
+    const result = await loginThroughBrowser([], suite.env);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/did not authorize/);
     expect(await result.page.text()).toMatch(/login failed/);
@@ -186,7 +158,7 @@ describe('ytsync login', () => {
   });
 
   it('exits 3 and stores nothing when Google refuses the code (invalid_grant)', async () => {
-    const { authUrl, done } = startLogin([], env);
+    const { authUrl, done } = startLogin([], suite.env);
     const redirect = await consent(await authUrl);
     redirect.searchParams.set('code', 'not-a-code'); // right state, bogus code
     const page = await fetch(redirect);
@@ -199,7 +171,7 @@ describe('ytsync login', () => {
 
   it('exits 1 with one line when the token endpoint is unreachable', async () => {
     const tokenUrl = `http://127.0.0.1:${await closedPort()}/token`;
-    const result = await loginThroughBrowser([], { ...env, YTSYNC_OAUTH_TOKEN_URL: tokenUrl });
+    const result = await loginThroughBrowser([], { ...suite.env, YTSYNC_OAUTH_TOKEN_URL: tokenUrl });
     expect(result.code).toBe(1);
     expect(result.stderr.split('\n').filter((l) => l.startsWith('ytsync:'))).toEqual([
       `ytsync: Could not exchange the authorization code at ${tokenUrl}: ECONNREFUSED.`,
@@ -207,7 +179,7 @@ describe('ytsync login', () => {
   });
 
   it('closes the loopback port once done', async () => {
-    const { authUrl, done } = startLogin([], env);
+    const { authUrl, done } = startLogin([], suite.env);
     const redirect = await consent(await authUrl);
     await fetch(redirect);
     expect((await done).code).toBe(0);
@@ -217,7 +189,7 @@ describe('ytsync login', () => {
   // The built binary (npm test builds first), as a user runs it: the process must end by itself
   // after login, and the URL must reach the terminal while it waits.
   it('works as a child process of bin/ytsync.js', async () => {
-    const { child, done } = spawnCli(['login', '--no-browser', '--port', '0', '--timeout', '20'], env);
+    const { child, done } = spawnCli(['login', '--no-browser', '--port', '0', '--timeout', '20'], suite.env);
     const authUrl = await new Promise<string>((resolve, reject) => {
       let seen = '';
       child.stderr!.on('data', (chunk: string) => {
