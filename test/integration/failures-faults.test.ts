@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateLibrary } from '../fakes/generate-library.js';
-import { YouTubeEmulator } from '../fakes/youtube-emulator.js';
+import type { YouTubeEmulator } from '../fakes/youtube-emulator.js';
 import { runInProcess } from '../support/cli.js';
-import { createWorkspace, TEST_DATABASE, type Workspace } from '../support/database.js';
+import { TEST_DATABASE, type Workspace } from '../support/database.js';
+import { startScenario, type Scenario } from '../support/scenario.js';
 import { INTACT, integrity, ledgerUnits } from '../support/failures.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 import { minimumUnits } from '../support/quota.js';
@@ -10,18 +10,13 @@ import { minimumUnits } from '../support/quota.js';
 describe(`20% faults (${TEST_DATABASE})`, () => {
   let emulator: YouTubeEmulator;
   let ws: Workspace;
+  let scenario: Scenario;
 
   beforeEach(async () => {
-    emulator = await YouTubeEmulator.start({
-      library: generateLibrary({ seed: 20, playlists: 6, items: 400, likes: 60, deletedRate: 0.05, privateRate: 0.05, duplicateRate: 0.03 }),
-    });
-    ws = await createWorkspace(emulator);
-    await ws.seedCredentials(emulator);
+    scenario = await startScenario({ seed: 20, playlists: 6, items: 400, likes: 60, deletedRate: 0.05, privateRate: 0.05, duplicateRate: 0.03 });
+    ({ emulator, ws } = scenario);
   });
-  afterEach(async () => {
-    await emulator.stop();
-    await ws.cleanup();
-  });
+  afterEach(() => scenario.stop());
 
   it('5xx, connection resets and rate limits on 20% of requests → exit 0, exact mirror, every unit in the ledger', async () => {
     emulator.faults.set({ seed: 2020, latencyMs: 2, serverErrorRate: 0.08, resetRate: 0.06, rateLimitRate: 0.06 });

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateLibrary } from '../fakes/generate-library.js';
 import { Rng } from '../fakes/rng.js';
 import { YouTubeEmulator, type RequestInfo } from '../fakes/youtube-emulator.js';
 import { spawnCli } from '../support/cli.js';
-import { createWorkspace, TEST_DATABASE, type Workspace } from '../support/database.js';
+import { TEST_DATABASE, type Workspace } from '../support/database.js';
+import { startScenario, type Scenario } from '../support/scenario.js';
 import { INTACT, integrity, referenceRequests } from '../support/failures.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 import { minimumUnits } from '../support/quota.js';
@@ -38,20 +38,15 @@ function killPlan(reference: Resource[], n: number, seed: number): Array<{ resou
 describe(`kill -9 at seeded random moments, then pull again (${TEST_DATABASE})`, () => {
   let emulator: YouTubeEmulator;
   let ws: Workspace;
+  let scenario: Scenario;
 
   beforeEach(async () => {
-    emulator = await YouTubeEmulator.start({
-      library: generateLibrary({ seed: 404, playlists: 6, items: 420, likes: 70, deletedRate: 0.05, privateRate: 0.05, duplicateRate: 0.03 }),
-    });
+    scenario = await startScenario({ seed: 404, playlists: 6, items: 420, likes: 70, deletedRate: 0.05, privateRate: 0.05, duplicateRate: 0.03 });
+    ({ emulator, ws } = scenario);
     // Requests take a little while, so several are in flight when the kill lands.
     emulator.faults.set({ latencyMs: 8 });
-    ws = await createWorkspace(emulator);
-    await ws.seedCredentials(emulator);
   });
-  afterEach(async () => {
-    await emulator.stop();
-    await ws.cleanup();
-  });
+  afterEach(() => scenario.stop());
 
   it(`${KILLS} kills across all three passes → exact mirror, no stored page fetched again`, async () => {
     const expected = emulator.library.expectedMirror();

@@ -1,28 +1,23 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateLibrary } from '../fakes/generate-library.js';
 import { YouTubeEmulator, type RequestInfo } from '../fakes/youtube-emulator.js';
 import { runInProcess } from '../support/cli.js';
-import { createWorkspace, TEST_DATABASE, type Workspace } from '../support/database.js';
+import { TEST_DATABASE, type Workspace } from '../support/database.js';
+import { startScenario, type Scenario } from '../support/scenario.js';
 import { INTACT, integrity, referenceRequests } from '../support/failures.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 
 describe(`the library changes in the middle of a pull (${TEST_DATABASE})`, () => {
   let emulator: YouTubeEmulator;
   let ws: Workspace;
+  let scenario: Scenario;
 
   beforeEach(async () => {
-    emulator = await YouTubeEmulator.start({
-      library: generateLibrary({ seed: 31, playlists: 6, items: 360, likes: 40, deletedRate: 0.04, privateRate: 0.04, duplicateRate: 0.03 }),
-    });
+    scenario = await startScenario({ seed: 31, playlists: 6, items: 360, likes: 40, deletedRate: 0.04, privateRate: 0.04, duplicateRate: 0.03 });
+    ({ emulator, ws } = scenario);
     emulator.faults.set({ latencyMs: 2 });
-    ws = await createWorkspace(emulator);
-    await ws.seedCredentials(emulator);
   });
-  afterEach(async () => {
-    await emulator.stop();
-    await ws.cleanup();
-  });
+  afterEach(() => scenario.stop());
 
   it('a playlist deleted after its first items page (playlistNotFound → removed_at), a video deleted and one made private between the items and videos passes (unavailable_since, last known title kept, also by the next pull) → exit 0, the rest exact', async () => {
     const lib = emulator.library;

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateLibrary } from '../fakes/generate-library.js';
 import { YouTubeEmulator, type RequestInfo } from '../fakes/youtube-emulator.js';
 import { runInProcess } from '../support/cli.js';
-import { createWorkspace, TEST_DATABASE, type Workspace } from '../support/database.js';
+import { TEST_DATABASE, type Workspace } from '../support/database.js';
+import { startScenario, type Scenario } from '../support/scenario.js';
 import { INTACT, integrity, ledgerUnits } from '../support/failures.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 import { minimumUnits } from '../support/quota.js';
@@ -45,19 +45,14 @@ interface Stop {
 describe(`quota exhausted at every pass boundary (${TEST_DATABASE})`, () => {
   let emulator: YouTubeEmulator;
   let ws: Workspace;
+  let scenario: Scenario;
 
   beforeEach(async () => {
-    emulator = await YouTubeEmulator.start({
-      library: generateLibrary({ seed: 75, playlists: 5, items: 300, likes: 60, deletedRate: 0.05, privateRate: 0.05, duplicateRate: 0.03 }),
-    });
+    scenario = await startScenario({ seed: 75, playlists: 5, items: 300, likes: 60, deletedRate: 0.05, privateRate: 0.05, duplicateRate: 0.03 });
+    ({ emulator, ws } = scenario);
     emulator.faults.set({ latencyMs: 2 });
-    ws = await createWorkspace(emulator);
-    await ws.seedCredentials(emulator);
   });
-  afterEach(async () => {
-    await emulator.stop();
-    await ws.cleanup();
-  });
+  afterEach(() => scenario.stop());
 
   it('stops at channels.list, the first playlists page, the first items page, between playlists, mid-items (dailyLimitExceeded, 4 workers), the first and the last videos batch → 75 each time; after the reset the run completes exact', async () => {
     const expected = emulator.library.expectedMirror();

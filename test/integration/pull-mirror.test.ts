@@ -1,26 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateLibrary } from '../fakes/generate-library.js';
-import { YouTubeEmulator } from '../fakes/youtube-emulator.js';
+import type { YouTubeEmulator } from '../fakes/youtube-emulator.js';
 import { runInProcess } from '../support/cli.js';
-import { createWorkspace, TEST_DATABASE, type Workspace } from '../support/database.js';
+import { TEST_DATABASE, type Workspace } from '../support/database.js';
+import { startScenario, type Scenario } from '../support/scenario.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 import { minimumUnits, rowWrites } from '../support/quota.js';
 
 describe(`pull mirrors a library exactly (${TEST_DATABASE})`, () => {
   let emulator: YouTubeEmulator;
   let ws: Workspace;
+  let scenario: Scenario;
 
   beforeEach(async () => {
-    emulator = await YouTubeEmulator.start({
-      library: generateLibrary({ seed: 11, playlists: 12, items: 1100, likes: 120, deletedRate: 0.04, privateRate: 0.04, duplicateRate: 0.03 }),
-    });
-    ws = await createWorkspace(emulator);
-    await ws.seedCredentials(emulator);
+    scenario = await startScenario({ seed: 11, playlists: 12, items: 1100, likes: 120, deletedRate: 0.04, privateRate: 0.04, duplicateRate: 0.03 });
+    ({ emulator, ws } = scenario);
   });
-  afterEach(async () => {
-    await emulator.stop();
-    await ws.cleanup();
-  });
+  afterEach(() => scenario.stop());
 
   it('first pull: exact mirror at the minimum quota; second pull: zero changes, no row rewritten', async () => {
     const expected = emulator.library.expectedMirror();
