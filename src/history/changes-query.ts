@@ -62,7 +62,8 @@ export async function findPlaylists(db: Db, idOrTitle: string): Promise<Playlist
   return found.map((p) => ({ rowId: p.id, playlistId: p.youtube_id, title: p.title, kind: p.kind }));
 }
 
-export interface DepartureRow {
+/** What departures and arrivals both say of an item: where it was, and its video's last known face. */
+export interface ItemRow {
   itemId: string;
   playlistId: string;
   playlistTitle: string | null;
@@ -72,6 +73,27 @@ export interface DepartureRow {
   channelTitle: string | null;
   channelId: string | null;
   addedAt: Date | null;
+}
+
+/** The SELECT columns behind ItemRow (aliases pv, p, v) and their mapping. */
+const ITEM_COLUMNS = sql`pv.youtube_id AS item_id, p.youtube_id AS playlist_id, p.title AS playlist_title, p.kind AS playlist_kind,
+               v.youtube_id AS video_id, v.title, v.channel_title, v.channel_id, pv.added_at`;
+
+function toItemRow(r: Record<string, unknown>): ItemRow {
+  return {
+    itemId: r.item_id as string,
+    playlistId: r.playlist_id as string,
+    playlistTitle: r.playlist_title as string | null,
+    playlistKind: r.playlist_kind as string,
+    videoId: r.video_id as string,
+    title: r.title as string | null,
+    channelTitle: r.channel_title as string | null,
+    channelId: r.channel_id as string | null,
+    addedAt: toDate(r.added_at),
+  };
+}
+
+export interface DepartureRow extends ItemRow {
   removedAt: Date | null;
   removalRunEnd: Date | null;
   unavailableReason: string | null;
@@ -87,8 +109,7 @@ export interface DepartureRow {
 export async function departures(db: Db, bounds: Bounds, only: PlaylistRef[] | null): Promise<DepartureRow[]> {
   const found = await rows(
     db,
-    sql`SELECT pv.youtube_id AS item_id, p.youtube_id AS playlist_id, p.title AS playlist_title, p.kind AS playlist_kind,
-               v.youtube_id AS video_id, v.title, v.channel_title, v.channel_id, pv.added_at, pv.removed_at,
+    sql`SELECT ${ITEM_COLUMNS}, pv.removed_at,
                run.finished_at AS removal_run_end, v.unavailable_reason, v.unavailable_since,
                moved.youtube_id AS moved_to_id, moved.title AS moved_to_title
           FROM playlist_videos pv
@@ -111,15 +132,7 @@ export async function departures(db: Db, bounds: Bounds, only: PlaylistRef[] | n
          ORDER BY p.id, coalesce(pv.removed_at, v.unavailable_since), pv.position, pv.id`,
   );
   return found.map((r) => ({
-    itemId: r.item_id as string,
-    playlistId: r.playlist_id as string,
-    playlistTitle: r.playlist_title as string | null,
-    playlistKind: r.playlist_kind as string,
-    videoId: r.video_id as string,
-    title: r.title as string | null,
-    channelTitle: r.channel_title as string | null,
-    channelId: r.channel_id as string | null,
-    addedAt: toDate(r.added_at),
+    ...toItemRow(r),
     removedAt: toDate(r.removed_at),
     removalRunEnd: toDate(r.removal_run_end),
     unavailableReason: r.unavailable_reason as string | null,
@@ -128,16 +141,7 @@ export async function departures(db: Db, bounds: Bounds, only: PlaylistRef[] | n
   }));
 }
 
-export interface ArrivalRow {
-  itemId: string;
-  playlistId: string;
-  playlistTitle: string | null;
-  playlistKind: string;
-  videoId: string;
-  title: string | null;
-  channelTitle: string | null;
-  channelId: string | null;
-  addedAt: Date | null;
+export interface ArrivalRow extends ItemRow {
   firstSeen: Date;
   unavailableReason: string | null;
   movedFrom: { playlistId: string; title: string | null } | null;
@@ -147,8 +151,7 @@ export interface ArrivalRow {
 export async function arrivals(db: Db, bounds: Bounds, only: PlaylistRef[] | null): Promise<ArrivalRow[]> {
   const found = await rows(
     db,
-    sql`SELECT pv.youtube_id AS item_id, p.youtube_id AS playlist_id, p.title AS playlist_title, p.kind AS playlist_kind,
-               v.youtube_id AS video_id, v.title, v.channel_title, v.channel_id, pv.added_at, pv.first_seen,
+    sql`SELECT ${ITEM_COLUMNS}, pv.first_seen,
                v.unavailable_reason, src.youtube_id AS moved_from_id, src.title AS moved_from_title
           FROM playlist_videos pv
           JOIN playlists p ON p.id = pv.playlist_id
@@ -167,15 +170,7 @@ export async function arrivals(db: Db, bounds: Bounds, only: PlaylistRef[] | nul
          ORDER BY p.id, pv.position, pv.id`,
   );
   return found.map((r) => ({
-    itemId: r.item_id as string,
-    playlistId: r.playlist_id as string,
-    playlistTitle: r.playlist_title as string | null,
-    playlistKind: r.playlist_kind as string,
-    videoId: r.video_id as string,
-    title: r.title as string | null,
-    channelTitle: r.channel_title as string | null,
-    channelId: r.channel_id as string | null,
-    addedAt: toDate(r.added_at),
+    ...toItemRow(r),
     firstSeen: toDate(r.first_seen)!,
     unavailableReason: r.unavailable_reason as string | null,
     movedFrom: r.moved_from_id ? { playlistId: r.moved_from_id as string, title: r.moved_from_title as string | null } : null,
