@@ -1,18 +1,25 @@
 /**
  * The four list methods ytsync uses (channels, playlists, playlistItems, videos), each a
- * pure function of (library, query) → response body, throwing ApiError for Google's 4xx.
+ * pure function of (library, query, quirks) → response body, throwing ApiError for Google's 4xx.
  */
 import { createHash } from 'node:crypto';
 import {
   ALLOWED_PARTS, etagOf, isAvailable, listBody, malformed, paginate, parseMaxResults, parseParts, project,
-  channelResource, playlistItemResource, playlistResource, videoResource, type Json,
+  channelResource, playlistItemResource, playlistResource, videoResource, type EtagStyle, type Json, type PlaylistEtagMode,
 } from './api-resources.js';
 import { apiErrors } from './google-errors.js';
 import { LIKES_ID, type Item, type Library, type Playlist } from './library.js';
 
+/** How the emulator answers where the real API's behaviour varies or is unknown. */
+export interface Quirks {
+  etagStyle: EtagStyle;
+  playlistEtags: PlaylistEtagMode;
+}
+
 export interface HandlerContext {
   lib: Library;
   query: Record<string, string>;
+  quirks: Quirks;
   /** Non-empty when playlistItems etags are 'volatile': mixed into every etag. */
   playlistItemsSalt?: string;
 }
@@ -25,36 +32,36 @@ function splitIds(raw: string): string[] {
   return ids;
 }
 
-const channels: Handler = ({ lib, query }) => {
+const channels: Handler = ({ lib, query, quirks }) => {
   const parts = parseParts(query.part, ALLOWED_PARTS.channels);
   const maxResults = parseMaxResults(query.maxResults);
   let found: boolean;
   if (query.mine === 'true') found = true;
   else if (query.id !== undefined) found = splitIds(query.id).includes(lib.channel.id);
-  else throw apiErrors.noFilter('categoryId, forHandle, forUsername, id, managedByMe, mine, mySubscribers');
-  const items = found ? [channelResource(lib)].map((full) => project(full, parts, etagOf(full))) : [];
-  return listBody('channels', items, { totalResults: items.length, resultsPerPage: maxResults });
+  else throw apiErrors.noFilter('categoryId, forHandle, forUsername, id, managedByMe, mine');
+  const items = found ? [channelResource(lib)].map((full) => project(full, parts, etagOf(full, quirks.etagStyle))) : [];
+  return listBody('channels', items, { totalResults: items.length, resultsPerPage: maxResults }, { style: quirks.etagStyle });
 };
 
-const playlists: Handler = ({ lib, query }) => {
+const playlists: Handler = ({ lib, query, quirks }) => {
   const parts = parseParts(query.part, ALLOWED_PARTS.playlists);
   const maxResults = parseMaxResults(query.maxResults);
   const render = (p: Playlist): Json => {
-    const { full, etag } = playlistResource(lib, p);
+    const { full, etag } = playlistResource(lib, p, quirks.playlistEtags, quirks.etagStyle);
     return project(full, parts, etag);
   };
   if (query.id !== undefined) {
     // By id: the ones that exist, in the order asked; LL is not a "real" playlist here.
     const ids = splitIds(query.id);
     const found = ids.map((id) => lib.playlists.find((p) => p.id === id)).filter((p): p is Playlist => p !== undefined);
-    return listBody('playlists', found.map(render), { totalResults: found.length, resultsPerPage: maxResults });
+    return listBody('playlists', found.map(render), { totalResults: found.length, resultsPerPage: maxResults }, { style: quirks.etagStyle });
   }
   let all: Playlist[];
   if (query.mine === 'true') all = lib.playlists; // never includes LL, WL, HL or uploads
   else if (query.channelId !== undefined) all = query.channelId === lib.channel.id ? lib.playlists.filter((p) => p.privacyStatus === 'public') : [];
   else throw apiErrors.noFilter('channelId, id, mine');
   const page = paginate(all, maxResults, query.pageToken);
-  return listBody('playlists', page.items.map(render), { ...page, totalResults: all.length, resultsPerPage: maxResults });
+  return listBody('playlists', page.items.map(render), { ...page, totalResults: all.length, resultsPerPage: maxResults }, { style: quirks.etagStyle });
 };
 
 /** The uploads list is virtual: the account's own videos, newest first. */
@@ -70,38 +77,51 @@ function uploadsPlaylist(lib: Library): Playlist {
   return { id: lib.uploadsPlaylistId, title: 'Uploads', description: '', privacyStatus: 'public', publishedAt: lib.channel.publishedAt, items };
 }
 
-const playlistItems: Handler = ({ lib, query, playlistItemsSalt }) => {
+/**
+ * Pages are cut from the whole list, hidden items included, and then the hidden ones are
+ * dropped: the Liked list's pages come back short of maxResults, its positions have gaps, and
+ * its totalResults counts private videos it never returns (recorded: 28 reported, 10 returned).
+ */
+const playlistItems: Handler = ({ lib, query, quirks, playlistItemsSalt }) => {
   const parts = parseParts(query.part, ALLOWED_PARTS.playlistItems);
   const maxResults = parseMaxResults(query.maxResults);
   const playlistId = query.playlistId;
   if (playlistId === undefined) throw apiErrors.noFilter('id, playlistId');
   let all: Item[];
+  let hidden = (_: Item) => false;
   if (playlistId === 'WL' || playlistId === 'HL') all = []; // exist, but unreadable through the API
   else if (playlistId === lib.uploadsPlaylistId) all = uploadsPlaylist(lib).items;
   else {
     const p = playlistId === LIKES_ID ? lib.likes : lib.getPlaylist(playlistId);
     if (!p) throw apiErrors.playlistNotFound();
+    const refusal = lib.refusing.get(playlistId);
+    if (refusal === 'notFound') throw apiErrors.playlistNotFound();
+    if (refusal === 'notAccessible') throw apiErrors.playlistItemsNotAccessible();
     all = p.items;
+    if (p === lib.likes) hidden = (it) => lib.isHiddenLike(it);
   }
   const page = paginate(all, maxResults, query.pageToken);
-  const items = page.items.map((it, i) => {
+  const items = page.items.flatMap((it, i) => {
+    if (hidden(it)) return [];
     const full = malformed(playlistItemResource(lib, playlistId, it, page.offset + i), lib.malformed.get(it.id));
-    return project(full, parts, etagOf([full, playlistItemsSalt ?? null]));
+    return [project(full, parts, etagOf([full, playlistItemsSalt ?? null], quirks.etagStyle))];
   });
-  return listBody('playlistItems', items, { ...page, totalResults: all.length, resultsPerPage: maxResults }, playlistItemsSalt);
+  return listBody('playlistItems', items, { ...page, totalResults: all.length, resultsPerPage: maxResults }, { salt: playlistItemsSalt, style: quirks.etagStyle });
 };
 
-const videos: Handler = ({ lib, query }) => {
+const videos: Handler = ({ lib, query, quirks }) => {
   const parts = parseParts(query.part, ALLOWED_PARTS.videos);
-  if (query.maxResults !== undefined) parseMaxResults(query.maxResults);
   if (query.id === undefined) throw apiErrors.noFilter('chart, id, myRating');
-  // Deleted and private videos are silently left out: callers must diff.
-  const found = splitIds(query.id).map((id) => lib.getVideo(id)).filter(isAvailable);
+  // The discovery document: maxResults "is not supported for use in conjunction with the id
+  // parameter". What the real API does with both is unknown: refuse, the inconvenient answer.
+  if (query.maxResults !== undefined) throw apiErrors.incompatibleParameters('id', 'maxResults');
+  // Deleted and private videos (and some others) are silently left out: callers must diff.
+  const found = splitIds(query.id).map((id) => lib.getVideo(id)).filter(isAvailable).filter((v) => !lib.leftOutOfVideosList.has(v.id));
   const items = found.map((v) => {
     const full = malformed(videoResource(v), lib.malformed.get(v.id));
-    return project(full, parts, etagOf(full));
+    return project(full, parts, etagOf(full, quirks.etagStyle));
   });
-  return listBody('videos', items, { totalResults: items.length, resultsPerPage: items.length });
+  return listBody('videos', items, { totalResults: items.length, resultsPerPage: items.length }, { style: quirks.etagStyle });
 };
 
 export const handlers: Record<string, Handler> = { channels, playlists, playlistItems, videos };

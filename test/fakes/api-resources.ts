@@ -8,9 +8,30 @@ import type { Item, Library, Malformation, Playlist, Video } from './library.js'
 
 export type Json = Record<string, unknown>;
 
-/** Real etags look like "Jf4P0gT1vlMjM4wMPNw5F8LlIaw" (27 chars, unquoted since 2020). */
-export function etagOf(value: unknown): string {
-  return createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 27);
+/**
+ * Etag formats seen in recordings: current ones are plain 27-character strings
+ * ("Jf4P0gT1vlMjM4wMPNw5F8LlIaw"); legacy ones are quoted and carry a slash
+ * ("\"<27 chars>/<27 chars>\""), the part before the slash shared by every etag of the time.
+ */
+export type EtagStyle = 'plain' | 'legacy';
+
+const LEGACY_PREFIX = createHash('sha1').update('ytsync emulator, legacy etag era').digest('base64url').slice(0, 27);
+
+export function etagOf(value: unknown, style: EtagStyle = 'plain'): string {
+  const hash = createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 27);
+  return style === 'legacy' ? `"${LEGACY_PREFIX}/${hash}"` : hash;
+}
+
+/** An If-None-Match value and an etag name the same version, quoted or not, weak or not. */
+export function sameEtag(header: string | undefined, etag: unknown): boolean {
+  if (!header || typeof etag !== 'string') return false;
+  const bare = (s: string) => s.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return header.split(',').some((h) => bare(h) === bare(etag));
+}
+
+/** A stable pseudo-random number in [0, 1) for an id: the same video always looks the same. */
+export function hashFraction(id: string, salt: string): number {
+  return createHash('sha1').update(id + salt).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 // ---- part ----------------------------------------------------------------------------------
@@ -117,7 +138,7 @@ export function listBody(
   resource: string,
   items: Json[],
   page: { nextPageToken?: string; prevPageToken?: string; totalResults: number; resultsPerPage: number },
-  salt?: string,
+  etag: { salt?: string; style?: EtagStyle } = {},
 ): Json {
   const kind = `youtube#${resource.replace(/s$/, '')}ListResponse`;
   const rest: Json = {};
@@ -125,18 +146,22 @@ export function listBody(
   if (page.prevPageToken) rest.prevPageToken = page.prevPageToken;
   rest.pageInfo = { totalResults: page.totalResults, resultsPerPage: page.resultsPerPage };
   rest.items = items;
-  const etag = etagOf([kind, rest, salt ?? null]);
-  return { kind, etag, ...rest };
+  return { kind, etag: etagOf([kind, rest, etag.salt ?? null], etag.style), ...rest };
 }
 
 // ---- resources -----------------------------------------------------------------------------
 
+/**
+ * Recordings show many videos stop at `standard` or `high`: `maxres` is often missing. Here a
+ * third of the videos stop at `high`, a third at `standard`, the rest go up to `maxres`.
+ */
 export function videoThumbnails(videoId: string): Json {
   const t = (name: string, width: number, height: number): Json => ({ url: `https://i.ytimg.com/vi/${videoId}/${name}.jpg`, width, height });
-  return {
-    default: t('default', 120, 90), medium: t('mqdefault', 320, 180), high: t('hqdefault', 480, 360),
-    standard: t('sddefault', 640, 480), maxres: t('maxresdefault', 1280, 720),
-  };
+  const sizes: Json = { default: t('default', 120, 90), medium: t('mqdefault', 320, 180), high: t('hqdefault', 480, 360) };
+  const r = hashFraction(videoId, 'thumbnails');
+  if (r >= 1 / 3) sizes.standard = t('sddefault', 640, 480);
+  if (r >= 2 / 3) sizes.maxres = t('maxresdefault', 1280, 720);
+  return sizes;
 }
 
 const NO_THUMBNAIL = (w: number, h: number): Json => ({ url: 'https://i.ytimg.com/img/no_thumbnail.jpg', width: w, height: h });
@@ -152,6 +177,8 @@ function stat(id: string, salt: string, mod: number): string {
 
 export function channelResource(lib: Library): Json {
   const c = lib.channel;
+  const relatedPlaylists: Json = { uploads: lib.uploadsPlaylistId };
+  if (lib.likesAnswer !== 'absent') relatedPlaylists.likes = lib.likesAnswer;
   return {
     kind: 'youtube#channel', id: c.id,
     snippet: {
@@ -159,17 +186,21 @@ export function channelResource(lib: Library): Json {
       thumbnails: { default: { url: `https://yt3.ggpht.com/${c.id}=s88`, width: 88, height: 88 } },
       localized: { title: c.title, description: c.description },
     },
-    contentDetails: { relatedPlaylists: { likes: 'LL', uploads: lib.uploadsPlaylistId } },
+    contentDetails: { relatedPlaylists },
     statistics: { viewCount: stat(c.id, 'v', 100000), subscriberCount: '0', hiddenSubscriberCount: false, videoCount: '0' },
     status: { privacyStatus: 'public', isLinked: true, longUploadsStatus: 'longUploadsUnspecified' },
   };
 }
 
 /**
- * Emulator's choice (the real behaviour is unknown): a playlist's etag changes whenever its
- * metadata OR its items (membership/order) change, hence the item ids in the hash.
+ * Whether a playlist's etag moves when only its items change is unknown for the real API.
+ * 'metadata' (the default, the inconvenient answer): it hashes what playlists.list shows —
+ * title, privacy, itemCount, thumbnail — so a balanced change (one item out, one in, same first
+ * video) leaves it as it was. 'items': it also hashes the items' ids and order.
  */
-export function playlistResource(lib: Library, p: Playlist): { full: Json; etag: string } {
+export type PlaylistEtagMode = 'metadata' | 'items';
+
+export function playlistResource(lib: Library, p: Playlist, mode: PlaylistEtagMode = 'metadata', style: EtagStyle = 'plain'): { full: Json; etag: string } {
   const first = p.items.map((it) => lib.getVideo(it.videoId)).find(isAvailable);
   const thumbnails = first ? videoThumbnails(first.id) : { default: NO_THUMBNAIL(120, 90), medium: NO_THUMBNAIL(320, 180), high: NO_THUMBNAIL(480, 360) };
   const full: Json = {
@@ -182,7 +213,7 @@ export function playlistResource(lib: Library, p: Playlist): { full: Json; etag:
     contentDetails: { itemCount: p.items.length },
     player: { embedHtml: `<iframe width="640" height="360" src="http://www.youtube.com/embed/videoseries?list=${p.id}" frameborder="0" allowfullscreen></iframe>` },
   };
-  return { full, etag: etagOf([full, p.items.map((it) => [it.id, it.videoId])]) };
+  return { full, etag: etagOf(mode === 'items' ? [full, p.items.map((it) => [it.id, it.videoId])] : full, style) };
 }
 
 /** Deleted and private videos keep their slot but lose everything but the video id. */
@@ -202,10 +233,9 @@ export function playlistItemResource(lib: Library, playlistId: string, item: Ite
     Object.assign(snippet, { title: 'Private video', description: 'This video is private.' });
     privacyStatus = 'private';
   } else {
-    Object.assign(snippet, {
-      title: v.title, description: v.description, thumbnails: videoThumbnails(v.id),
-      videoOwnerChannelTitle: v.channelTitle, videoOwnerChannelId: v.channelId,
-    });
+    Object.assign(snippet, { title: v.title, description: v.description, thumbnails: videoThumbnails(v.id) });
+    // Older recordings have no videoOwnerChannel* at all: a quarter of the items leave them out.
+    if (hashFraction(item.id, 'owner') >= 0.25) Object.assign(snippet, { videoOwnerChannelTitle: v.channelTitle, videoOwnerChannelId: v.channelId });
     contentDetails.videoPublishedAt = v.publishedAt;
     privacyStatus = v.status;
   }

@@ -53,6 +53,18 @@ export interface Playlist {
 export const LIKES_ID = 'LL';
 
 /**
+ * What `channels.list mine` says of the Liked list: "LL" (usual), "" or no `likes` key at all
+ * (both seen in recordings: then there is no readable Liked list).
+ */
+export type LikesAnswer = 'LL' | '' | 'absent';
+
+/**
+ * How a playlist can refuse its items while playlists.list still lists it: 403
+ * playlistItemsNotAccessible, or 404 playlistNotFound (both seen in the wild).
+ */
+export type Refusal = 'notAccessible' | 'notFound';
+
+/**
  * Ways a resource can come back out of shape, for robustness tests: a playlist item or video
  * without its `snippet` or `contentDetails`, an item with no video id anywhere, `thumbnails: null`.
  */
@@ -70,7 +82,8 @@ export interface ExpectedVideo {
 
 export interface ExpectedMirror {
   channel: { id: string; title: string };
-  likesPlaylistId: string;
+  /** null when the account's channel says no readable Liked list ("" or absent). */
+  likesPlaylistId: string | null;
   playlists: Array<{ id: string; title: string; description: string; privacyStatus: PrivacyStatus; itemCount: number }>;
   items: Record<string, Array<{ itemId: string; videoId: string; position: number }>>;
   availableVideos: Record<string, ExpectedVideo>;
@@ -107,6 +120,11 @@ export class Library {
   videos = new Map<string, Video>();
   /** playlistItem or video id → how the API serves it out of shape (see malform). */
   readonly malformed = new Map<string, Set<Malformation>>();
+  /** Playlists whose items the API refuses every time (see refuseItems). */
+  readonly refusing = new Map<string, Refusal>();
+  /** Available videos that videos.list leaves out all the same (see hideFromVideosList). */
+  readonly leftOutOfVideosList = new Set<string>();
+  likesAnswer: LikesAnswer = 'LL';
   /** Bumped on every mutation. */
   version = 0;
   private readonly rng: Rng;
@@ -259,14 +277,45 @@ export class Library {
     this.version++;
   }
 
+  /**
+   * From now on playlistItems.list refuses this playlist (403 playlistItemsNotAccessible or 404
+   * playlistNotFound) while playlists.list keeps listing it. `undefined` lifts the refusal.
+   */
+  refuseItems(playlistId: string, how: Refusal | undefined): void {
+    this.mustPlaylist(playlistId);
+    if (how === undefined) this.refusing.delete(playlistId);
+    else this.refusing.set(playlistId, how);
+    this.version++;
+  }
+
+  /**
+   * videos.list leaves this available video out (it does so for private ones anyway; recordings
+   * show it is no proof of anything), while playlist items keep showing it in full.
+   */
+  hideFromVideosList(videoId: string): void {
+    this.mustVideo(videoId);
+    this.leftOutOfVideosList.add(videoId);
+    this.version++;
+  }
+
+  /** Whether playlistItems.list LL returns this item: the Liked list hides private videos. */
+  isHiddenLike(item: Item): boolean {
+    return this.videos.get(item.videoId)?.status === 'private';
+  }
+
   // ---- ground truth ----------------------------------------------------------------------
 
-  /** What a correct, complete sync must have stored right now. */
+  /**
+   * What a correct, complete sync must have stored right now: what the API shows, which is not
+   * always the whole truth (the Liked list hides private videos; videos.list leaves some out).
+   */
   expectedMirror(): ExpectedMirror {
     const items: ExpectedMirror['items'] = {};
     const referenced = new Set<string>();
-    for (const p of [...this.playlists, this.likes]) {
-      items[p.id] = p.items.map((it, position) => {
+    const lists = this.likesAnswer === 'LL' ? [...this.playlists, this.likes] : this.playlists;
+    for (const p of lists) {
+      const visible = p.items.map((it, position) => ({ it, position })).filter(({ it }) => p !== this.likes || !this.isHiddenLike(it));
+      items[p.id] = visible.map(({ it, position }) => {
         referenced.add(it.videoId);
         return { itemId: it.id, videoId: it.videoId, position };
       });
@@ -275,7 +324,7 @@ export class Library {
     const unavailable: string[] = [];
     for (const id of referenced) {
       const v = this.videos.get(id);
-      if (!v || v.status === 'deleted' || v.status === 'private') {
+      if (!v || v.status === 'deleted' || v.status === 'private' || this.leftOutOfVideosList.has(id)) {
         unavailable.push(id);
         continue;
       }
@@ -287,7 +336,7 @@ export class Library {
     }
     return {
       channel: { id: this.channel.id, title: this.channel.title },
-      likesPlaylistId: LIKES_ID,
+      likesPlaylistId: this.likesAnswer === 'LL' ? LIKES_ID : null,
       playlists: this.playlists.map((p) => ({
         id: p.id, title: p.title, description: p.description, privacyStatus: p.privacyStatus, itemCount: p.items.length,
       })),

@@ -7,6 +7,9 @@
  *   // program: YTSYNC_API_ROOT=emu.url, YTSYNC_OAUTH_*_URL=emu.oauthUrls.*
  *   await emu.stop();
  *
+ * Pessimistic by default: where the real API's behaviour varies or is unknown, the emulator
+ * does the inconvenient thing (see the quirks options below, YOUTUBE-API.md for the facts).
+ *
  * Request pipeline for `/youtube/v3/<resource>` (the order is part of the contract):
  *   latency → quota exhausted? (403, 0 units) → bearer token valid? (401, 1 unit)
  *   → injected fault (1 unit; a fake quotaExceeded costs 0) → the method (1 unit; 304 too).
@@ -14,7 +17,8 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { handlers } from './api-handlers.js';
+import { handlers, type Quirks } from './api-handlers.js';
+import { sameEtag, type EtagStyle, type PlaylistEtagMode } from './api-resources.js';
 import { FaultInjector, type FaultConfig, type FaultKind } from './faults.js';
 import { generateLibrary } from './generate-library.js';
 import { ApiError, apiErrors, type QuotaVariant } from './google-errors.js';
@@ -28,8 +32,12 @@ export interface YouTubeEmulatorOptions {
   dailyLimit?: number;
   /** Which 403 a spent quota answers: modern youtube.quota/quotaExceeded (default) or usageLimits/dailyLimitExceeded. */
   quotaExceededVariant?: QuotaVariant;
-  /** 'volatile': playlistItems etags change on every call, as community reports describe. Default 'stable'. */
+  /** 'volatile' (default): playlistItems etags change on every call, as community reports describe. */
   playlistItemsEtags?: 'stable' | 'volatile';
+  /** 'metadata' (default): a playlist's etag ignores changes to its items; 'items': it hashes them too. */
+  playlistEtags?: PlaylistEtagMode;
+  /** 'legacy' (default): quoted etags with a slash, as older recordings show; 'plain': today's form. */
+  etagStyle?: EtagStyle;
   accessTokenTtlSeconds?: number;
   faults?: FaultConfig;
   /** Default 0 (any free port). */
@@ -113,6 +121,7 @@ export class YouTubeEmulator extends EventEmitter {
     notModified: 0, faults: 0, unauthorized: 0, quotaRefused: 0,
   };
   playlistItemsEtags: 'stable' | 'volatile';
+  readonly quirks: Quirks;
 
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -127,7 +136,8 @@ export class YouTubeEmulator extends EventEmitter {
     super();
     this.library = opts.library ?? generateLibrary({ seed: 1, playlists: 4, items: 120, likes: 20 });
     this.quota = new QuotaLedger(opts.dailyLimit ?? 10_000, opts.quotaExceededVariant ?? 'quotaExceeded');
-    this.playlistItemsEtags = opts.playlistItemsEtags ?? 'stable';
+    this.playlistItemsEtags = opts.playlistItemsEtags ?? 'volatile';
+    this.quirks = { etagStyle: opts.etagStyle ?? 'legacy', playlistEtags: opts.playlistEtags ?? 'metadata' };
     if (opts.accessTokenTtlSeconds !== undefined) this.oauth.accessTokenTtlSeconds = opts.accessTokenTtlSeconds;
     if (opts.faults) this.faults.set(opts.faults);
     this.port = opts.port ?? 0;
@@ -267,7 +277,7 @@ export class YouTubeEmulator extends EventEmitter {
         else {
           try {
             const salt = this.playlistItemsEtags === 'volatile' ? `v${++this.volatileCounter}` : undefined;
-            const out = handler({ lib: this.library, query, ...(salt ? { playlistItemsSalt: salt } : {}) });
+            const out = handler({ lib: this.library, query, quirks: this.quirks, ...(salt ? { playlistItemsSalt: salt } : {}) });
             if (sameEtag(req.headers['if-none-match'], out.etag)) {
               status = 304;
               info.notModified = true;
@@ -325,10 +335,4 @@ function faultError(kind: Exclude<FaultKind, 'reset' | '401'>, variant: QuotaVar
     case 'quotaExceeded': return apiErrors.quota(variant);
     case 'invalidPageToken': return apiErrors.invalidPageToken();
   }
-}
-
-/** If-None-Match may come quoted, weak (W/"…") or as a list; etags compare opaquely. */
-function sameEtag(header: string | undefined, etag: unknown): boolean {
-  if (!header || typeof etag !== 'string') return false;
-  return header.split(',').some((h) => h.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1') === etag);
 }

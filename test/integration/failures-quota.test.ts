@@ -60,7 +60,7 @@ describe(`quota exhausted at every pass boundary (${TEST_DATABASE})`, () => {
 
     // With --concurrency 1 the request order is fixed: channels, playlists pages, each
     // playlist's pages in playlists.list order then the Liked list, then the videos batches.
-    const lists = [...expected.playlists.map((p) => p.id), expected.likesPlaylistId];
+    const lists = [...expected.playlists.map((p) => p.id), expected.likesPlaylistId!];
     const itemPages = lists.map((id) => pages(expected.items[id]!.length));
     const videoBatches = Math.ceil(new Set(Object.values(expected.items).flat().map((i) => i.videoId)).size / 50);
     expect(1 + pages(expected.playlists.length) + itemPages.reduce((a, b) => a + b, 0) + videoBatches).toBe(minimum);

@@ -51,7 +51,10 @@ describe('library', () => {
     expect(Math.max(...sizes)).toBeGreaterThan(250);
     expect(sizes.filter((s) => s > 50).length).toBeGreaterThanOrEqual(2);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(400);
-    expect(m.items.LL).toHaveLength(30);
+    // The Liked list hides its private videos: the ground truth is what the API shows.
+    const hiddenLikes = lib.likes.items.filter((it) => lib.getVideo(it.videoId)?.status === 'private').length;
+    expect(hiddenLikes).toBeGreaterThan(0);
+    expect(m.items.LL).toHaveLength(30 - hiddenLikes);
     const allItems = Object.values(m.items).flat();
     expect(new Set(allItems.map((i) => i.itemId)).size).toBe(allItems.length);
     const dup = m.playlists.some((p) => new Set(m.items[p.id]?.map((i) => i.videoId)).size < p.itemCount);
@@ -92,6 +95,15 @@ describe('API surface', () => {
     expect(body.items[0].contentDetails.relatedPlaylists).toEqual({ likes: 'LL', uploads: 'UU' + lib.channel.id.slice(2) });
   });
 
+  it('relatedPlaylists.likes can be "" or absent (then the ground truth has no Liked list)', async () => {
+    lib.likesAnswer = '';
+    expect((await api('channels?mine=true&part=contentDetails')).body.items[0].contentDetails.relatedPlaylists.likes).toBe('');
+    lib.likesAnswer = 'absent';
+    expect((await api('channels?mine=true&part=contentDetails')).body.items[0].contentDetails.relatedPlaylists).not.toHaveProperty('likes');
+    expect(lib.expectedMirror()).toMatchObject({ likesPlaylistId: null });
+    expect(lib.expectedMirror().items).not.toHaveProperty('LL');
+  });
+
   it('pages playlists.list mine=true like the ground truth, without LL', async () => {
     const first = await api('playlists?mine=true&part=snippet');
     expect(first.body.items).toHaveLength(5); // default maxResults
@@ -111,6 +123,14 @@ describe('API surface', () => {
       const items = await pageAll(`playlistItems?playlistId=${id}&part=snippet,contentDetails,status`);
       expect(items.map((i) => ({ itemId: i.id, videoId: i.contentDetails.videoId, position: i.snippet.position }))).toEqual(m.items[id]);
     }
+    // The Liked list: totalResults counts the private videos it never returns, pages come back
+    // short of maxResults, positions skip the hidden ones.
+    const ll = await api('playlistItems?playlistId=LL&part=snippet&maxResults=10');
+    expect(ll.body.pageInfo.totalResults).toBe(lib.likes.items.length);
+    expect(m.items.LL!.length).toBeLessThan(lib.likes.items.length);
+    expect(ll.body.nextPageToken).toBeDefined();
+    const firstTen = lib.likes.items.slice(0, 10).filter((it) => lib.getVideo(it.videoId)?.status !== 'private');
+    expect(ll.body.items.map((i: Body) => i.id)).toEqual(firstTen.map((it) => it.id));
     const all = (await Promise.all(m.playlists.map((p) => pageAll(`playlistItems?playlistId=${p.id}&part=snippet,contentDetails,status`)))).flat();
     const deleted = all.find((i) => i.snippet.title === 'Deleted video')!;
     expect(deleted.snippet).toMatchObject({ description: 'This video is unavailable.', thumbnails: {} });
@@ -120,9 +140,33 @@ describe('API surface', () => {
     const priv = all.find((i) => i.snippet.title === 'Private video')!;
     expect(priv).toMatchObject({ snippet: { description: 'This video is private.', thumbnails: {} }, status: { privacyStatus: 'private' } });
     expect(priv.snippet.resourceId.videoId).toMatch(/^[\w-]{11}$/);
-    const ok = all.find((i) => i.status.privacyStatus === 'public')!;
-    expect(ok.snippet.videoOwnerChannelId).toMatch(/^UC/);
-    expect(ok.contentDetails.videoPublishedAt).toBeTruthy();
+    const ok = all.filter((i) => i.status.privacyStatus === 'public');
+    expect(ok.every((i) => i.contentDetails.videoPublishedAt)).toBe(true);
+    // Older recordings have no videoOwnerChannel* at all: some items leave it out.
+    const owners = ok.filter((i) => i.snippet.videoOwnerChannelId !== undefined);
+    expect(owners.every((i) => /^UC/.test(i.snippet.videoOwnerChannelId))).toBe(true);
+    expect(owners.length).toBeGreaterThan(ok.length / 2);
+    expect(owners.length).toBeLessThan(ok.length);
+    // Thumbnails stop at high, standard or maxres; placeholders have none.
+    const tops = new Set(ok.map((i) => Object.keys(i.snippet.thumbnails).at(-1)));
+    expect([...tops].sort()).toEqual(['high', 'maxres', 'standard']);
+  });
+
+  it('a refusing playlist answers 403 or 404 every time while playlists.list still lists it', async () => {
+    const [a, b] = lib.playlists.filter((p) => p.items.length > 0) as [Library['likes'], Library['likes']];
+    lib.refuseItems(a.id, 'notAccessible');
+    lib.refuseItems(b.id, 'notFound');
+    for (let i = 0; i < 2; i++) {
+      const r = await api(`playlistItems?playlistId=${a.id}&part=id`);
+      expect(r.status).toBe(403);
+      expect(r.body.error.errors[0]).toMatchObject({ reason: 'playlistItemsNotAccessible', domain: 'youtube.playlistItem' });
+      expect((await api(`playlistItems?playlistId=${b.id}&part=id`)).body.error.errors[0].reason).toBe('playlistNotFound');
+    }
+    const listed = await pageAll('playlists?mine=true&part=id');
+    expect(listed.map((p) => p.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+    expect((await api(`playlists?part=id&id=${a.id},${b.id}`)).body.items).toHaveLength(2);
+    lib.refuseItems(a.id, undefined);
+    expect((await api(`playlistItems?playlistId=${a.id}&part=id`)).status).toBe(200);
   });
 
   it('WL/HL are empty, unknown playlists are 404 playlistNotFound', async () => {
@@ -133,6 +177,7 @@ describe('API surface', () => {
   });
 
   it('respects part, validates part/maxResults/pageToken', async () => {
+    emu.playlistItemsEtags = 'stable';
     const p = lib.playlists.find((x) => x.items.length > 0)!;
     const idOnly = await api(`playlistItems?playlistId=${p.id}&part=id`);
     expect(Object.keys(idOnly.body.items[0]).sort()).toEqual(['etag', 'id', 'kind']);
@@ -179,6 +224,14 @@ describe('API surface', () => {
     expect(pr.body.items[0].snippet.liveBroadcastContent).toBe('upcoming');
     const tooMany = await api(`videos?part=id&id=${Array.from({ length: 51 }, (_, i) => `v${i}`).join(',')}`);
     expect(tooMany.status).toBe(400);
+    // The discovery document says maxResults is not supported with id: refused here.
+    const both = await api(`videos?part=id&id=${ids[0]}&maxResults=50`);
+    expect(both.status).toBe(400);
+    expect(both.body.error.errors[0].reason).toBe('incompatibleParameters');
+    // And an available video can be left out as well: leaving out proves nothing.
+    lib.hideFromVideosList(ids[0]!);
+    expect((await api(`videos?part=id&id=${ids[0]}`)).body.items).toEqual([]);
+    expect(lib.expectedMirror().unavailableVideoIds).toContain(ids[0]);
   });
 
   it('unknown paths are Google-style 404s', async () => {
@@ -197,17 +250,35 @@ describe('etags', () => {
     expect(emu.quota.used).toBe(2);
     expect(emu.requests[1]).toMatchObject({ notModified: true, units: 1, status: 304 });
     const target = lib.playlists.find((p) => p.items.length > 0)!;
+    // Legacy etags are quoted and carry a slash; either form is accepted in If-None-Match.
+    expect(a.body.etag).toMatch(/^"[\w-]{27}\/[\w-]{27}"$/);
+    const bare = a.body.etag.slice(1, -1);
+    expect((await api('playlists?mine=true&part=snippet&maxResults=50', { headers: { 'if-none-match': bare } })).status).toBe(304);
     const before = a.body.items.find((p: Body) => p.id === target.id).etag;
-    lib.addItem(target.id, target.items[0]!.videoId); // item change → playlist etag changes (emulator's choice)
-    const c = await api('playlists?mine=true&part=snippet&maxResults=50', { headers: { 'if-none-match': `"${a.body.etag}"` } });
+    lib.addItem(target.id, target.items[0]!.videoId); // item count changes → the playlist's etag too
+    const c = await api('playlists?mine=true&part=snippet&maxResults=50', { headers: { 'if-none-match': a.body.etag } });
     expect(c.status).toBe(200);
     expect(c.body.items.find((p: Body) => p.id === target.id).etag).not.toBe(before);
   });
 
-  it('volatile playlistItems etags never match', async () => {
+  it("a playlist's etag ignores a balanced item change ('metadata', the default) unless in 'items' mode", async () => {
+    const target = lib.playlists.find((p) => p.items.length > 3)!;
+    const etag = async () => (await api(`playlists?part=snippet,contentDetails&id=${target.id}`)).body.items[0].etag as string;
+    const before = await etag();
+    lib.removeItem(target.id, target.items[2]!.id);
+    lib.addItem(target.id, target.items[1]!.videoId);
+    expect(await etag()).toBe(before);
     await emu.stop();
-    emu = await YouTubeEmulator.start({ library: lib, playlistItemsEtags: 'volatile' });
+    emu = await YouTubeEmulator.start({ library: lib, playlistEtags: 'items', etagStyle: 'plain' });
     token = emu.issueAccessToken();
+    const itemsMode = await etag();
+    expect(itemsMode).toMatch(/^[\w-]{27}$/);
+    lib.removeItem(target.id, target.items[2]!.id);
+    lib.addItem(target.id, target.items[1]!.videoId);
+    expect(await etag()).not.toBe(itemsMode);
+  });
+
+  it('volatile playlistItems etags (the default) never match', async () => {
     const id = lib.playlists.find((p) => p.items.length > 0)!.id;
     const a = await api(`playlistItems?playlistId=${id}&part=id`);
     const b = await api(`playlistItems?playlistId=${id}&part=id`, { headers: { 'if-none-match': a.body.etag } });
