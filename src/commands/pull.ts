@@ -47,7 +47,7 @@ export async function pullCommand({ config, io }: CommandContext, options: PullO
       onRetry: (what, reason, attempt, delayMs) =>
         reporter.event(`${what}: ${reason}, retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`),
     });
-    const summary = await pull({ db, client, etags, meter, reporter, signal: io.signal, concurrency: options.concurrency });
+    const summary = await pull({ db, client, meter, reporter, signal: io.signal, concurrency: options.concurrency });
     reporter.stop();
     const usedToday = await unitsUsedOn(db);
     const quota = { usedToday, dailyLimit: config.dailyQuota, resetsAt: quotaResetsAt().toISOString() };

@@ -119,8 +119,10 @@ export const syncRuns = pgTable('sync_runs', {
 });
 
 /**
- * Resume points (SPEC.md): one row per pass of the unfinished run, and per playlist for the
- * items pass. `next_page_token` is the token of the first page NOT yet stored.
+ * Resume points (SPEC.md): one row per pass of the unfinished run, and per list (each playlist
+ * and the Liked list) for the items pass. `next_page_token` is the token of the first page NOT
+ * yet stored. Page tokens are offsets, so a list is trusted only when read in one go: a read
+ * begun by an earlier invocation (`read_invocation`) is read again from the start.
  */
 export const syncState = pgTable(
   'sync_state',
@@ -133,20 +135,29 @@ export const syncState = pgTable(
     playlistYoutubeId: text('playlist_youtube_id'),
     nextPageToken: text('next_page_token'),
     itemsFetched: integer('items_fetched').notNull().default(0),
-    /** pageInfo.totalResults of the last page: checked against what the pass saw. */
+    /** pageInfo.totalResults of the last page (YouTube's count: it may include hidden items). */
     totalResults: integer('total_results'),
-    /** The playlist's etag and itemCount when this pass started: a change means offsets moved. */
-    playlistEtag: text('playlist_etag'),
+    /** The playlist's itemCount when the pass was planned (for status and the cost estimate). */
     itemCount: integer('item_count'),
-    /** How often this pass started over because the list changed under its page tokens. */
+    /** How often this list was read again from the start in this run (changed while read, or read across invocations). */
     restarts: integer('restarts').notNull().default(0),
+    /** sync_runs.invocations of the invocation that began the current read. */
+    readInvocation: integer('read_invocation'),
     done: boolean('done').notNull().default(false),
+    /**
+     * How a finished read ended: 'complete' (consistent; what it did not see was marked removed),
+     * 'unverified' (kept changing: stored, nothing marked removed), 'skipped' (YouTube refused its
+     * items; stored rows left as they were), 'gone' (the playlist no longer exists).
+     */
+    outcome: text('outcome'),
+    /** Why, for 'unverified' and 'skipped' (e.g. YouTube's error reason). */
+    note: text('note'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [unique('sync_state_pass_key').on(t.runId, t.pass, t.playlistYoutubeId).nullsNotDistinct()],
 );
 
-/** Ids a pass has seen so far; survives interruptions so removals are judged on the whole pass. */
+/** Video ids the videos pass has asked for in this run: it resumes by id, not by offset. */
 export const passSeen = pgTable(
   'pass_seen',
   {

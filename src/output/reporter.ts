@@ -1,5 +1,5 @@
 import type { Io, OutputStream } from '../context.js';
-import type { SyncReporter } from '../sync/control.js';
+import type { SyncReporter } from '../sync/run-control.js';
 
 /**
  * Progress for people and for cron. On a TTY: an ora spinner whose text is the latest

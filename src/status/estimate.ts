@@ -73,13 +73,14 @@ function remainingUnits(inputs: EstimateInputs, run: NonNullable<EstimateInputs[
     unreadItems = sizes.reduce((a, b) => a + b, 0);
   } else {
     const pending = items.filter((p) => !p.done);
-    // A resumed pass first checks, 50 at a time, whether partly read playlists changed.
-    const partlyRead = pending.filter((p) => p.nextPageToken !== null).length;
-    units += Math.ceil(partlyRead / PAGE_SIZE);
+    // With lists left to read, the next invocation reads the list of playlists again first; a
+    // list partly read by an earlier invocation is read again from its start (page tokens are
+    // offsets: that is how the pages it had read are verified).
+    if (pending.length > 0 && playlistsPoint?.done) units += pages(inputs.playlists);
     for (const p of pending) {
-      const left = Math.max(0, (p.totalResults ?? p.itemCount ?? 0) - p.itemsFetched);
-      units += pages(left);
-      unreadItems += left;
+      const size = Math.max(0, p.totalResults ?? p.itemCount ?? 0);
+      units += pages(size);
+      unreadItems += size;
     }
   }
 

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { describeDatabase, openDatabase } from '../db/connection.js';
 import { LockedError } from '../errors.js';
 import { quotaDay, quotaResetsAt } from '../quota-day.js';
-import { mirrorCounts, type MirrorCounts } from '../sync/mirror-store.js';
+import { mirrorCounts, type MirrorCounts } from '../mirror/counts.js';
 import { unitsUsedOn } from '../youtube/quota-meter.js';
 import type { CostEstimate } from './estimate.js';
 import { estimateNextPull, mirroredAccount, recentRuns, serverPullHolder, unfinishedRun, type RunInfo, type UnfinishedRun } from './queries.js';

@@ -1,12 +1,14 @@
 import type { Db } from '../db/connection.js';
 import { YtsyncError, ExitCode } from '../errors.js';
 import { QuotaExhausted, type YouTubeClient } from '../youtube/client.js';
-import type { EtagStore } from '../youtube/etag-store.js';
+import { mirrorCounts, type MirrorCounts } from '../mirror/counts.js';
 import { BudgetReached, type QuotaMeter } from '../youtube/quota-meter.js';
-import { ChangeTally, RunControl, type SyncReporter } from './control.js';
-import { mirrorCounts, type MirrorCounts } from './mirror-store.js';
-import { itemsPass, playlistsPass, videosPass, type PassContext } from './passes.js';
-import { endInvocation, openRun, recordChannel } from './run-store.js';
+import { itemsPass } from './items-pass.js';
+import type { PassContext } from './pass-context.js';
+import { playlistsPass } from './playlists-pass.js';
+import { ChangeTally, RunControl, type SyncReporter } from './run-control.js';
+import { endInvocation, listWarnings, openRun, recordChannel } from './run-store.js';
+import { videosPass } from './videos-pass.js';
 
 export type PullOutcome = 'complete' | 'quota' | 'budget' | 'interrupted' | 'failed';
 
@@ -18,14 +20,22 @@ export interface PullSummary {
   unitsSpent: number;
   counts: MirrorCounts;
   changes: ReturnType<ChangeTally['toJSON']>;
+  /**
+   * What the run could not do and why, one line each, over all its invocations: lists YouTube
+   * refused (skipped, their stored items kept), lists that kept changing while read, no Liked list.
+   */
+  warnings: string[];
   /** Why the run stopped early, in one line. */
   reason?: string;
 }
 
+/** Said once per pull when the channel names no Liked list (recordings show "" or no key). */
+export const NO_LIKES_WARNING =
+  'YouTube names no Liked videos list for this channel (relatedPlaylists.likes is empty), so it is not mirrored; what was stored of it before is kept.';
+
 export interface PullDeps {
   db: Db;
   client: YouTubeClient;
-  etags: EtagStore;
   meter: QuotaMeter;
   reporter: SyncReporter;
   signal: AbortSignal;
@@ -39,7 +49,7 @@ export interface PullDeps {
  * unexpected is recorded as 'failed' and rethrown.
  */
 export async function pull(deps: PullDeps): Promise<PullSummary> {
-  const { db, client, etags, meter, reporter, signal } = deps;
+  const { db, client, meter, reporter, signal } = deps;
   const { run, resumed } = await openRun(db);
   if (resumed) reporter.event(`continuing the unfinished run #${run.id} (started ${run.startedAt.toISOString()})`);
   const tally = new ChangeTally();
@@ -57,7 +67,8 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
       run.likesPlaylistId = channel.likesPlaylistId;
       reporter.event(`account: ${channel.title ?? channel.channelId} (${channel.channelId})`);
     }
-    const ctx: PassContext = { db, client, etags, control, run, concurrency: deps.concurrency };
+    if (!run.likesPlaylistId) reporter.warn(NO_LIKES_WARNING);
+    const ctx: PassContext = { db, client, control, run, invocation: run.invocations, concurrency: deps.concurrency };
     for (const pass of [playlistsPass, itemsPass, videosPass]) {
       await pass(ctx);
       if (control.stopped) break;
@@ -87,7 +98,8 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
   // Units of requests after the last stored page (errors, refusals, the page in flight).
   await meter.flush(db);
   const counts = await mirrorCounts(db);
-  const summary: PullSummary = { outcome, runId: run.id, resumed, unitsSpent: meter.unitsSpent, counts, changes: tally.toJSON(), reason };
+  const warnings = [...(run.channelId && !run.likesPlaylistId ? [NO_LIKES_WARNING] : []), ...(await listWarnings(db, run.id))];
+  const summary: PullSummary = { outcome, runId: run.id, resumed, unitsSpent: meter.unitsSpent, counts, changes: tally.toJSON(), warnings, reason };
   await endInvocation(db, run.id, outcome, meter.unitsSpent, summary);
   if (failure !== undefined) throw failure;
   return summary;

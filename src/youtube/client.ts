@@ -16,10 +16,23 @@ export class QuotaExhausted extends Error {
   }
 }
 
-/** 404 from a list call, e.g. playlistNotFound: the playlist is gone (or private to someone else). */
-export class NotFound extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+/**
+ * 404 from a list call, e.g. playlistNotFound: the playlist is gone — or, as recordings show,
+ * one that playlists.list still lists refuses its items this way.
+ */
+export class NotFound extends YtsyncError {
+  constructor(what: string, readonly reason: string) {
+    super(`${what} failed: ${reason}`, ExitCode.failure);
+  }
+}
+
+/**
+ * A 403 that is not about quota or rate (playlistItemsNotAccessible, forbidden…): YouTube won't
+ * let this account read this one thing. Where one list can be skipped, callers catch it.
+ */
+export class Refused extends YtsyncError {
+  constructor(what: string, readonly reason: string) {
+    super(`${what} failed: ${reason}`, ExitCode.failure);
   }
 }
 
@@ -87,7 +100,7 @@ export class YouTubeClient {
    */
   async playlistsById(ids: string[]): Promise<PlaylistRecord[]> {
     const res = await this.call('playlists.list', (options) =>
-      this.deps.api.playlists.list({ id: [ids.join(',')], part: [PARTS], maxResults: PAGE_SIZE }, options),
+      this.deps.api.playlists.list({ id: [ids.join(',')], part: [PARTS] }, options),
     );
     return (res.data.items ?? []).map(toPlaylist).filter((p): p is PlaylistRecord => p !== null);
   }
@@ -111,7 +124,8 @@ export class YouTubeClient {
   async videosByIds(ids: string[]): Promise<ListPage<VideoRecord>> {
     const digest = createHash('sha1').update(ids.join(',')).digest('hex');
     return this.listPage(`videos?part=${PARTS}&ids=${digest}`, 'videos.list', toVideo, (options) =>
-      this.deps.api.videos.list({ id: [ids.join(',')], part: [PARTS], maxResults: PAGE_SIZE }, options),
+      // No maxResults: the discovery document says it is not supported together with `id`.
+      this.deps.api.videos.list({ id: [ids.join(',')], part: [PARTS] }, options),
     );
   }
 
@@ -161,7 +175,9 @@ export class YouTubeClient {
           case 'invalidGrant':
             throw AuthError.tokenRejected();
           case 'notFound':
-            throw new NotFound(failure.reason);
+            throw new NotFound(what, failure.reason);
+          case 'refused':
+            throw new Refused(what, failure.reason);
           case 'unauthorized':
             if (refreshedAfter401) {
               throw new AuthError('YouTube refused a freshly refreshed access token. Run `ytsync login` again.');

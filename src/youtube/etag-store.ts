@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { etagCache } from '../db/schema.js';
 
@@ -38,4 +39,15 @@ export class EtagStore {
     return (await this.cache).get(requestKey);
   }
 
+  /**
+   * The statement that keeps a stored page's etag and digest for next time, or null when the
+   * answer had no etag. Part of the page's transaction (see sync/page-commit.ts), so a 304
+   * always refers to rows that are in the mirror.
+   */
+  static entry(requestKey: string, etag: string | null, digest: PageDigest): SQL | null {
+    if (etag === null) return null;
+    return sql`INSERT INTO etag_cache (request_key, etag, digest) VALUES (${requestKey}, ${etag}, ${JSON.stringify(digest)}::jsonb)
+      ON CONFLICT (request_key) DO UPDATE SET etag = excluded.etag, digest = excluded.digest, updated_at = now()
+      WHERE etag_cache.etag IS DISTINCT FROM excluded.etag`;
+  }
 }

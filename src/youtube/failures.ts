@@ -15,6 +15,8 @@ export type Failure =
   | { kind: 'invalidGrant' }
   /** 404 playlistNotFound and kin. */
   | { kind: 'notFound'; reason: string }
+  /** Any other 403 (playlistItemsNotAccessible, forbidden…): YouTube won't let us read this one thing. */
+  | { kind: 'refused'; reason: string }
   /** 400 invalidPageToken: a stored token the API no longer accepts. */
   | { kind: 'invalidPageToken' }
   | { kind: 'fatal'; reason: string; status?: number };
@@ -84,6 +86,7 @@ export function classify(error: unknown): Failure {
   if (status >= 500 || status === 408) return { kind: 'transient', reason: reason || `HTTP ${status}` };
   if (status === 401) return { kind: 'unauthorized' };
   if (status === 404) return { kind: 'notFound', reason: reason || 'notFound' };
+  if (status === 403) return { kind: 'refused', reason: reason || 'forbidden' };
   if (status === 400 && reason === 'invalidPageToken') return { kind: 'invalidPageToken' };
   return { kind: 'fatal', reason: reason || `HTTP ${status}`, status };
 }

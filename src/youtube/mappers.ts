@@ -4,7 +4,10 @@ import type { ChannelRecord, ItemRecord, Placeholder, PlaylistRecord, VideoRecor
 
 type Thumbnails = youtube_v3.Schema$ThumbnailDetails | null | undefined;
 
-/** The largest thumbnail there is; placeholders have `{}` and some items have none at all. */
+/**
+ * The largest thumbnail there is: many videos stop at `standard` or `high` (no `maxres`),
+ * placeholders have `{}` and some items none at all.
+ */
 function bestThumbnail(thumbnails: Thumbnails): string | null {
   if (!thumbnails) return null;
   for (const size of ['maxres', 'standard', 'high', 'medium', 'default'] as const) {
@@ -75,6 +78,8 @@ export function toItem(item: youtube_v3.Schema$PlaylistItem, offset: number): It
     title: placeholder ? null : text(item.snippet?.title),
     channelId: placeholder ? null : (item.snippet?.videoOwnerChannelId ?? null),
     channelTitle: placeholder ? null : text(item.snippet?.videoOwnerChannelTitle),
+    publishedAt: placeholder ? null : date(item.contentDetails?.videoPublishedAt),
+    thumbnailUrl: placeholder ? null : bestThumbnail(item.snippet?.thumbnails),
   };
 }
 

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { quotaUsage } from '../db/schema.js';
 import { quotaDay } from '../quota-day.js';
@@ -71,6 +71,18 @@ export class QuotaMeter {
       throw error;
     }
   }
+}
+
+/**
+ * The statement adding units to the ledger, or null when there are none: part of a stored
+ * page's transaction (see sync/page-commit.ts), so recording costs no round trip of its own.
+ */
+export function ledgerEntry(units: UnrecordedUnits): SQL | null {
+  const days = [...units].filter(([, n]) => n > 0);
+  if (days.length === 0) return null;
+  return sql`INSERT INTO quota_usage (day, units)
+    SELECT * FROM unnest(${sql.param(days.map(([day]) => day))}::date[], ${sql.param(days.map(([, n]) => n))}::int[])
+    ON CONFLICT (day) DO UPDATE SET units = quota_usage.units + excluded.units, updated_at = now()`;
 }
 
 /** Adds units to the ledger (inside the caller's transaction). */

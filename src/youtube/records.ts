@@ -20,10 +20,16 @@ export interface ItemRecord {
   position: number | null;
   addedAt: Date | null;
   placeholder: Placeholder | null;
-  /** The video's title and channel as the item shows them (null for placeholders). */
+  /**
+   * What the item tells of its video (null for placeholders): kept as the fallback for a video
+   * that videos.list leaves out, never overwriting a known value.
+   */
   title: string | null;
   channelId: string | null;
   channelTitle: string | null;
+  /** contentDetails.videoPublishedAt: when the video was published (not when it was added). */
+  publishedAt: Date | null;
+  thumbnailUrl: string | null;
 }
 
 /** The parts ytsync asks videos.list for; each one carries some of a video's columns. */

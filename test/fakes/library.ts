@@ -86,6 +86,8 @@ export interface ExpectedMirror {
   likesPlaylistId: string | null;
   playlists: Array<{ id: string; title: string; description: string; privacyStatus: PrivacyStatus; itemCount: number }>;
   items: Record<string, Array<{ itemId: string; videoId: string; position: number }>>;
+  /** Places YouTube pages through per list: the Liked list's hidden private videos included. */
+  pagedSizes: Record<string, number>;
   availableVideos: Record<string, ExpectedVideo>;
   unavailableVideoIds: string[];
 }
@@ -311,9 +313,11 @@ export class Library {
    */
   expectedMirror(): ExpectedMirror {
     const items: ExpectedMirror['items'] = {};
+    const pagedSizes: ExpectedMirror['pagedSizes'] = {};
     const referenced = new Set<string>();
     const lists = this.likesAnswer === 'LL' ? [...this.playlists, this.likes] : this.playlists;
     for (const p of lists) {
+      pagedSizes[p.id] = p.items.length;
       const visible = p.items.map((it, position) => ({ it, position })).filter(({ it }) => p !== this.likes || !this.isHiddenLike(it));
       items[p.id] = visible.map(({ it, position }) => {
         referenced.add(it.videoId);
@@ -341,6 +345,7 @@ export class Library {
         id: p.id, title: p.title, description: p.description, privacyStatus: p.privacyStatus, itemCount: p.items.length,
       })),
       items,
+      pagedSizes,
       availableVideos,
       unavailableVideoIds: unavailable.sort(),
     };

@@ -7,6 +7,7 @@ import { startScenario, type Scenario } from '../support/scenario.js';
 import { INTACT, integrity, ledgerUnits } from '../support/failures.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 import { minimumUnits } from '../support/quota.js';
+import { interruption, verificationUnits, type Interruption } from '../support/resume.js';
 
 const pages = (n: number): number => Math.max(1, Math.ceil(n / 50));
 
@@ -131,6 +132,7 @@ describe(`quota exhausted at every pass boundary (${TEST_DATABASE})`, () => {
       if (info.reason === 'quotaExceeded' || info.reason === 'dailyLimitExceeded') refused.push(info);
     });
     let unitsBefore = 0; // units of earlier quota days
+    const left: Interruption[] = [];
     for (const stop of stops) {
       unitsBefore += emulator.quota.used;
       emulator.quota.resetDay();
@@ -147,6 +149,7 @@ describe(`quota exhausted at every pass boundary (${TEST_DATABASE})`, () => {
       if (!stop.concurrency) expect(refused.length, stop.name).toBe(1);
       expect(stop.refused(refused[0]!), `${stop.name}: refused ${JSON.stringify(refused[0])}`).toBe(true);
       if (stop.check) stop.check(await resumePoints(ws));
+      left.push(await ws.withDb(interruption));
     }
 
     // Midnight in California: the next pull finishes the run.
@@ -156,12 +159,11 @@ describe(`quota exhausted at every pass boundary (${TEST_DATABASE})`, () => {
     expect(last.code, last.stderr).toBe(0);
     expect(JSON.parse(last.stdout).outcome).toBe('complete');
     const total = unitsBefore + emulator.quota.used;
-    const probes = emulator.requests.filter((r) => r.resource === 'playlists' && r.query.id !== undefined && r.units === 1).length;
-    console.log(`[quota stops ${TEST_DATABASE}] ${stops.length} stops, units ${total} = minimum ${minimum} + ${total - minimum} (playlists.list?id probes: ${probes})`);
-    // Refusals are free and no stored page is fetched again; a resumed items pass may spend one
-    // playlists.list?id call (≤ 50 playlists) to learn what changed in what it has left to read.
-    // Issue 2 allows minimum + interruptions + 2; this holds it to minimum + interruptions.
-    expect(total).toBeLessThanOrEqual(minimum + stops.length);
+    const verified = left.reduce((n, stop) => n + verificationUnits(stop, expected.playlists.length), 0);
+    console.log(`[quota stops ${TEST_DATABASE}] ${stops.length} stops, units ${total} = minimum ${minimum} + ${verified} verifying what they left (${JSON.stringify(left.map((l) => verificationUnits(l, expected.playlists.length)))})`);
+    // Refusals are free; what each stop left partly read is read again, and the list of playlists
+    // once more when lists were left (README "Quota"): exactly that, nothing else.
+    expect(total).toBe(minimum + verified);
     await ws.withDb(async (db) => {
       expectExactMirror(await readMirror(db), expected);
       expect(await ledgerUnits(db)).toBe(total);

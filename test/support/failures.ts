@@ -12,12 +12,11 @@ export async function ledgerUnits(db: Db): Promise<number> {
 
 /** Requests of a first full sync, per resource, in the order the passes make them. */
 export function referenceRequests(expected: ExpectedMirror): Array<'channels' | 'playlists' | 'playlistItems' | 'videos'> {
-  const lists = Object.values(expected.items);
-  const videos = new Set(lists.flat().map((i) => i.videoId)).size;
+  const videos = new Set(Object.values(expected.items).flat().map((i) => i.videoId)).size;
   return [
     'channels',
     ...Array<'playlists'>(Math.max(1, Math.ceil(expected.playlists.length / 50))).fill('playlists'),
-    ...Array<'playlistItems'>(lists.reduce((n, list) => n + Math.max(1, Math.ceil(list.length / 50)), 0)).fill('playlistItems'),
+    ...Array<'playlistItems'>(Object.values(expected.pagedSizes).reduce((n, size) => n + Math.max(1, Math.ceil(size / 50)), 0)).fill('playlistItems'),
     ...Array<'videos'>(Math.ceil(videos / 50)).fill('videos'),
   ];
 }

@@ -3,15 +3,17 @@ import type { Db } from '../../src/db/connection.js';
 import type { ExpectedMirror } from '../fakes/library.js';
 
 /**
- * SPEC.md's bound for a full first sync: ceil(P/50) + Σ ceil(items/50) + ceil(V/50) + 1.
- * An empty list still costs its one call, so each list counts at least 1.
+ * SPEC.md's bound for a full sync: ceil(P/50) + Σ ceil(items/50) + ceil(V/50) + 1, where a list's
+ * items are what YouTube pages through (the Liked list's hidden private videos count: its pages
+ * come back short) and an empty list still costs its one call.
  */
-export function minimumUnits(expected: ExpectedMirror): number {
-  const lists = Object.values(expected.items);
-  const videos = new Set(lists.flat().map((i) => i.videoId));
+export function minimumUnits(expected: ExpectedMirror, departedVideos: readonly string[] = []): number {
+  // V also counts the videos of items that left during the run: they are checked once more, so
+  // that `changes` can tell why they left.
+  const videos = new Set([...Object.values(expected.items).flat().map((i) => i.videoId), ...departedVideos]);
   return (
     Math.max(1, Math.ceil(expected.playlists.length / 50)) +
-    lists.reduce((n, list) => n + Math.max(1, Math.ceil(list.length / 50)), 0) +
+    Object.values(expected.pagedSizes).reduce((n, size) => n + Math.max(1, Math.ceil(size / 50)), 0) +
     Math.ceil(videos.size / 50) +
     1
   );

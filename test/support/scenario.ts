@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Db } from '../../src/db/connection.js';
 import { generateLibrary, type GenerateLibraryOptions } from '../fakes/generate-library.js';
-import { YouTubeEmulator, type RequestInfo, type YouTubeEmulatorOptions } from '../fakes/youtube-emulator.js';
+import { YouTubeEmulator, type YouTubeEmulatorOptions } from '../fakes/youtube-emulator.js';
 import { createWorkspace, type Workspace } from './database.js';
 
 /** An emulator serving a generated library, and a logged-in workspace pointed at it. */
@@ -83,21 +83,6 @@ export async function playlistWrites(db: Db): Promise<string> {
     sql`SELECT coalesce(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id), '') AS v FROM playlists`,
   );
   return row!.v;
-}
-
-/**
- * Pages of playlist items the emulator served successfully more than once, as
- * "playlistId@pageToken". After an interruption without changes to the library, a resumed run
- * must not fetch again what is already stored.
- */
-export function itemPagesFetchedTwice(requests: RequestInfo[]): string[] {
-  const seen = new Map<string, number>();
-  for (const r of requests) {
-    if (r.resource !== 'playlistItems' || r.status !== 200) continue;
-    const key = `${r.query.playlistId}@${r.query.pageToken ?? ''}`;
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-  }
-  return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
 }
 
 /** Expected failures print one `ytsync:` message, never a stack trace. */

@@ -25,12 +25,12 @@ describe('cost estimate (SPEC.md: ceil(P/50) + Σ ceil(items/50) + ceil(V/50) + 
       resumePoints: [
         point({ pass: 'playlists', done: true }),
         point({ pass: 'items', done: true, itemsFetched: 80 }),
-        point({ pass: 'items', itemsFetched: 100, totalResults: 230, nextPageToken: 'CGQQAA' }), // 130 left: 3 pages
+        point({ pass: 'items', itemsFetched: 100, totalResults: 230, nextPageToken: 'CGQQAA' }), // read again from the start: 5 pages
         point({ pass: 'items', itemCount: 10 }), // not started: 1 page
       ],
     };
-    // 1 playlists.list to check the partly read one + 4 item pages + videos: (knownVideos 90 + 140 unread) / 50 → 5.
-    expect(estimatePullCost({ ...base, playlists: 3, knownVideos: 90, lastCompleteRunUnits: 999, unfinished })).toEqual({ units: 1 + 4 + 5, basis: 'resume-points' });
+    // The list of playlists again (1) + 6 item pages + videos: (knownVideos 90 + 240 unread) / 50 → 7.
+    expect(estimatePullCost({ ...base, playlists: 3, knownVideos: 90, lastCompleteRunUnits: 999, unfinished })).toEqual({ units: 1 + 6 + 7, basis: 'resume-points' });
     const videos = { channelKnown: false, resumePoints: [point({ pass: 'playlists', done: true }), point({ pass: 'items', done: true }), point({ pass: 'videos', itemsFetched: 100, totalResults: 260 })] };
     expect(estimatePullCost({ ...base, unfinished: videos })).toEqual({ units: 1 + 4, basis: 'resume-points' });
   });

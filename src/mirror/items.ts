@@ -1,0 +1,128 @@
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { playlistVideos } from '../db/schema.js';
+import type { ItemRecord } from '../youtube/records.js';
+import { column, counts, inLockOrder, iso, uniqueById } from './sql.js';
+
+/**
+ * The mirror's playlist items, and what items tell of their videos. Every upsert changes a row
+ * only when a value differs (SPEC.md: a pull that finds nothing changed rewrites nothing); the
+ * returned counts are rows actually inserted or changed.
+ */
+
+export interface ItemsWritten {
+  itemsChanged: number;
+  videosDiscovered: number;
+  /** Videos that turned unavailable by this page: placeholders, new ones included. */
+  videosHidden: number;
+}
+
+/**
+ * One page of a playlist's items, in two statements. Videos first (the items point at them):
+ * - new videos get what the item shows of them (title, channel, publish date, thumbnail);
+ * - known videos keep their values — videos.list is the authority — but a value still unknown
+ *   is filled from the item: that is all a video left out of videos.list will ever get;
+ * - placeholders ("Deleted video", "Private video") never overwrite anything: they only mark
+ *   the video unavailable, keeping what it was.
+ */
+export async function writeItems(tx: Db, playlistId: number, records: ItemRecord[]): Promise<ItemsWritten> {
+  if (records.length === 0) return { itemsChanged: 0, videosDiscovered: 0, videosHidden: 0 };
+  const videos = inLockOrder(uniqueById(records.map((r) => ({ ...r, youtubeId: r.videoYoutubeId }))));
+  const items = uniqueById(records);
+  const of = <K extends keyof ItemRecord>(key: K) => videos.map((v) => v[key]);
+  const written = await counts<{ discovered: number; hidden: number }>(
+    tx,
+    sql`
+    WITH input AS (
+      SELECT * FROM unnest(${column(of('youtubeId'), 'text')}, ${column(of('title'), 'text')}, ${column(of('channelId'), 'text')},
+                           ${column(of('channelTitle'), 'text')}, ${column(videos.map((v) => iso(v.publishedAt)), 'timestamptz')},
+                           ${column(of('thumbnailUrl'), 'text')}, ${column(of('placeholder'), 'text')})
+        AS t(youtube_id, title, channel_id, channel_title, published_at, thumbnail_url, reason)
+    ), discovered AS (
+      INSERT INTO videos (youtube_id, title, channel_id, channel_title, published_at, thumbnail_url, unavailable_since, unavailable_reason)
+      SELECT youtube_id, title, channel_id, channel_title, published_at, thumbnail_url, CASE WHEN reason IS NULL THEN NULL ELSE now() END, reason
+        FROM input ORDER BY youtube_id
+      ON CONFLICT (youtube_id) DO NOTHING
+      RETURNING id, unavailable_reason
+    ), hidden AS (
+      UPDATE videos v
+         SET unavailable_since = coalesce(v.unavailable_since, now()), unavailable_reason = input.reason, updated_at = now()
+        FROM input
+       WHERE v.youtube_id = input.youtube_id AND input.reason IS NOT NULL AND v.unavailable_reason IS DISTINCT FROM input.reason
+      RETURNING v.id
+    ), filled AS (
+      UPDATE videos v
+         SET channel_id = coalesce(v.channel_id, input.channel_id), channel_title = coalesce(v.channel_title, input.channel_title),
+             published_at = coalesce(v.published_at, input.published_at), thumbnail_url = coalesce(v.thumbnail_url, input.thumbnail_url),
+             updated_at = now()
+        FROM input
+       WHERE v.youtube_id = input.youtube_id AND input.reason IS NULL
+         AND ((v.channel_id IS NULL AND input.channel_id IS NOT NULL) OR (v.channel_title IS NULL AND input.channel_title IS NOT NULL)
+           OR (v.published_at IS NULL AND input.published_at IS NOT NULL) OR (v.thumbnail_url IS NULL AND input.thumbnail_url IS NOT NULL))
+    )
+    SELECT (SELECT count(*)::int FROM discovered) AS discovered,
+           (SELECT count(*)::int FROM hidden) + (SELECT count(*)::int FROM discovered WHERE unavailable_reason IS NOT NULL) AS hidden`,
+  );
+  // A statement of its own, so its snapshot sees videos that a concurrent page committed
+  // while the insert above waited on them (the insert's own snapshot does not).
+  const itemsWritten = await counts<{ changed: number }>(
+    tx,
+    sql`
+    WITH changed AS (
+      INSERT INTO playlist_videos AS pv (youtube_id, playlist_id, video_id, position, added_at, removed_at)
+      SELECT i.youtube_id, ${playlistId}::int, v.id, i.position, i.added_at, NULL
+        FROM unnest(${column(items.map((i) => i.youtubeId), 'text')}, ${column(items.map((i) => i.videoYoutubeId), 'text')},
+                    ${column(items.map((i) => i.position), 'int')}, ${column(items.map((i) => iso(i.addedAt)), 'timestamptz')})
+               AS i(youtube_id, video_youtube_id, position, added_at)
+        JOIN videos v ON v.youtube_id = i.video_youtube_id
+      ON CONFLICT (youtube_id) DO UPDATE SET
+        playlist_id = excluded.playlist_id,
+        video_id = excluded.video_id,
+        position = excluded.position,
+        -- An item served without its snippet has no date: keep the one stored.
+        added_at = coalesce(excluded.added_at, pv.added_at),
+        removed_at = NULL
+      WHERE (pv.playlist_id, pv.video_id, pv.position, pv.added_at, pv.removed_at)
+            IS DISTINCT FROM (excluded.playlist_id, excluded.video_id, excluded.position, coalesce(excluded.added_at, pv.added_at), NULL::timestamptz)
+      RETURNING pv.id
+    )
+    SELECT count(*)::int AS changed FROM changed`,
+  );
+  return { itemsChanged: itemsWritten.changed, videosDiscovered: written.discovered, videosHidden: written.hidden };
+}
+
+/** After a 304: the page is as stored, but an item marked removed in between is back. */
+export async function reviveItems(tx: Db, itemIds: string[]): Promise<number> {
+  if (itemIds.length === 0) return 0;
+  const revived = await tx
+    .update(playlistVideos)
+    .set({ removedAt: null })
+    .where(and(inArray(playlistVideos.youtubeId, itemIds), isNotNull(playlistVideos.removedAt)))
+    .returning({ id: playlistVideos.id });
+  return revived.length;
+}
+
+/** Items of a playlist that a consistent, complete read did not see. */
+export async function markItemsRemoved(tx: Db, playlistId: number, seen: string[]): Promise<number> {
+  const removed = await tx
+    .update(playlistVideos)
+    .set({ removedAt: sql`now()` })
+    .where(
+      and(
+        eq(playlistVideos.playlistId, playlistId),
+        isNull(playlistVideos.removedAt),
+        sql`${playlistVideos.youtubeId} <> ALL(${sql.param(seen)}::text[])`,
+      ),
+    )
+    .returning({ id: playlistVideos.id });
+  return removed.length;
+}
+
+/** Live items of a list, for "its N stored items are kept as they were". */
+export async function liveItemCount(db: Db, playlistId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(playlistVideos)
+    .where(and(eq(playlistVideos.playlistId, playlistId), isNull(playlistVideos.removedAt)));
+  return row?.n ?? 0;
+}

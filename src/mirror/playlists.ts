@@ -1,0 +1,116 @@
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { playlists, playlistVideos } from '../db/schema.js';
+import type { PlaylistRecord } from '../youtube/records.js';
+import { uniqueById } from './sql.js';
+
+/** The mirror's playlists: written by the playlists pass, closed when they are gone. */
+
+/** Returns how many playlists are new to the mirror. */
+export async function upsertPlaylists(tx: Db, records: PlaylistRecord[]): Promise<number> {
+  if (records.length === 0) return 0;
+  const rows = uniqueById(records).map((p) => ({ ...p, kind: 'playlist', lastFetched: new Date(), removedAt: null }));
+  const changed = await tx
+    .insert(playlists)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: playlists.youtubeId,
+      set: {
+        title: sql`excluded.title`,
+        description: sql`excluded.description`,
+        privacyStatus: sql`excluded.privacy_status`,
+        itemCount: sql`excluded.item_count`,
+        thumbnailUrl: sql`excluded.thumbnail_url`,
+        publishedAt: sql`excluded.published_at`,
+        etag: sql`excluded.etag`,
+        lastFetched: sql`excluded.last_fetched`,
+        removedAt: sql`NULL`,
+      },
+      // No "only when different" here: playlists are few, and last_fetched is worth its nightly write.
+    })
+    .returning({ inserted: sql<boolean>`(xmax = 0)` });
+  return changed.filter((r) => r.inserted).length;
+}
+
+/** After a 304 of the playlists list: the rows are as stored, but one closed in between is back. */
+export async function revivePlaylists(tx: Db, youtubeIds: string[]): Promise<void> {
+  if (youtubeIds.length === 0) return;
+  await tx
+    .update(playlists)
+    .set({ removedAt: null })
+    .where(and(inArray(playlists.youtubeId, youtubeIds), isNotNull(playlists.removedAt), eq(playlists.kind, 'playlist')));
+}
+
+/** The Liked videos list is not returned by playlists.list: it gets a row of its own kind. */
+export async function upsertLikesPlaylist(tx: Db, youtubeId: string): Promise<void> {
+  await tx
+    .insert(playlists)
+    .values({ youtubeId, kind: 'likes', title: 'Liked videos', privacyStatus: 'private' })
+    .onConflictDoUpdate({
+      target: playlists.youtubeId,
+      set: { kind: 'likes', removedAt: sql`NULL` },
+      setWhere: sql`"playlists"."kind" <> 'likes' OR "playlists"."removed_at" IS NOT NULL`,
+    });
+}
+
+/** A consistent read of the account's playlists did not see these: they are gone, with their items. */
+export async function markPlaylistsRemoved(tx: Db, seen: string[]): Promise<number> {
+  const removed = await tx
+    .update(playlists)
+    .set({ removedAt: sql`now()` })
+    .where(and(eq(playlists.kind, 'playlist'), isNull(playlists.removedAt), sql`${playlists.youtubeId} <> ALL(${sql.param(seen)}::text[])`))
+    .returning({ id: playlists.id });
+  await markItemsOfPlaylistsRemoved(tx, removed.map((r) => r.id));
+  return removed.length;
+}
+
+/** A playlist YouTube no longer has (playlistNotFound, and playlists.list no longer returns it). */
+export async function markPlaylistRemoved(tx: Db, youtubeId: string): Promise<void> {
+  const removed = await tx
+    .update(playlists)
+    .set({ removedAt: sql`now()` })
+    .where(and(eq(playlists.youtubeId, youtubeId), isNull(playlists.removedAt)))
+    .returning({ id: playlists.id });
+  await markItemsOfPlaylistsRemoved(tx, removed.map((r) => r.id));
+}
+
+async function markItemsOfPlaylistsRemoved(tx: Db, playlistIds: number[]): Promise<void> {
+  if (playlistIds.length === 0) return;
+  await tx
+    .update(playlistVideos)
+    .set({ removedAt: sql`now()` })
+    .where(and(inArray(playlistVideos.playlistId, playlistIds), isNull(playlistVideos.removedAt)));
+}
+
+export interface ListRow {
+  id: number;
+  youtubeId: string;
+  kind: string;
+  title: string | null;
+  itemCount: number | null;
+}
+
+/** Live playlists in the order they were first stored (the order playlists.list returned them). */
+export async function livePlaylists(db: Db): Promise<ListRow[]> {
+  return db
+    .select({ id: playlists.id, youtubeId: playlists.youtubeId, kind: playlists.kind, title: playlists.title, itemCount: playlists.itemCount })
+    .from(playlists)
+    .where(and(isNull(playlists.removedAt), eq(playlists.kind, 'playlist')))
+    .orderBy(playlists.id);
+}
+
+export async function listRow(db: Db, youtubeId: string): Promise<ListRow | undefined> {
+  const [row] = await db
+    .select({ id: playlists.id, youtubeId: playlists.youtubeId, kind: playlists.kind, title: playlists.title, itemCount: playlists.itemCount })
+    .from(playlists)
+    .where(eq(playlists.youtubeId, youtubeId));
+  return row;
+}
+
+/** The Liked list's size as YouTube reports it (it may count private videos it never returns). */
+export async function recordLikesCount(tx: Db, playlistId: number, totalResults: number | null): Promise<void> {
+  await tx
+    .update(playlists)
+    .set({ itemCount: totalResults, lastFetched: sql`now()` })
+    .where(and(eq(playlists.id, playlistId), eq(playlists.kind, 'likes')));
+}
