@@ -2,7 +2,7 @@ import { authorizedClient } from '../auth/oauth-client.js';
 import type { CommandContext } from '../context.js';
 import { openDatabase } from '../db/connection.js';
 import { YtsyncError } from '../errors.js';
-import { createReporter } from '../output/reporter.js';
+import { createReporter, type Reporter } from '../output/reporter.js';
 import { formatPullSummary } from '../output/summary.js';
 import { describeQuotaReset } from '../output/time.js';
 import { quotaResetsAt } from '../quota-day.js';
@@ -20,11 +20,15 @@ export interface PullOptions {
   quiet?: boolean;
 }
 
-export async function pullCommand({ config, io }: CommandContext, options: PullOptions): Promise<void> {
+export async function pullCommand(ctx: CommandContext, options: PullOptions): Promise<void> {
+  await runPull(ctx, options, await createReporter(ctx.io, { quiet: options.quiet }));
+}
+
+/** `ytsync pull` with the progress going to `reporter` (the command's: spinner, lines or quiet). */
+export async function runPull({ config, io }: CommandContext, options: PullOptions, reporter: Reporter): Promise<void> {
   // Credentials first: not being logged in must not touch the database.
   const { client: oauth, flush: flushCredentials } = await authorizedClient(config);
   const database = await openDatabase(config, { pullLock: true, command: 'pull' });
-  const reporter = await createReporter(io, { quiet: options.quiet });
   try {
     const { db } = database;
     const usedBefore = await unitsUsedOn(db);

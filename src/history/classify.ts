@@ -35,11 +35,14 @@ function unavailableWhenItLeft(facts: DepartureFacts): boolean {
   return facts.unavailableSince! <= runEnd;
 }
 
-/** 'missing' = videos.list no longer returns the id: deleted (by the uploader or YouTube) as far as anyone can tell. */
+/**
+ * Only a placeholder item ("Deleted video", "Private video") says why a video went. 'missing' —
+ * videos.list no longer returns the id — is no proof of deletion: it leaves out private videos
+ * too (and recordings show it leaving out others). Guesses are not shown as facts.
+ */
 export function unavailability(reason: string | null): Extract<DepartureReason, 'deleted' | 'private' | 'unavailable'> {
   switch (reason) {
     case 'deleted':
-    case 'missing':
       return 'deleted';
     case 'private':
       return 'private';
@@ -53,5 +56,5 @@ export const DEPARTURE_LABELS: Record<DepartureReason, string> = {
   moved: 'moved',
   deleted: 'deleted by YouTube or the uploader',
   private: 'made private',
-  unavailable: 'otherwise unavailable',
+  unavailable: 'unavailable (the API no longer returns it)',
 };

@@ -1,5 +1,5 @@
 import type { Io, OutputStream } from '../context.js';
-import type { SyncReporter } from '../sync/run-control.js';
+import type { StoredPage, SyncReporter } from '../sync/run-control.js';
 
 /**
  * Progress for people and for cron. On a TTY: an ora spinner whose text is the latest
@@ -26,12 +26,29 @@ export async function createReporter(io: Io, options: ReporterOptions = {}): Pro
   return plainReporter(stream, options.plainProgressEveryMs ?? 30_000);
 }
 
+/** Running totals of what the pull has stored, shown with the progress. */
+class StoredSoFar {
+  private items = 0;
+  private videos = 0;
+
+  add(page: StoredPage): void {
+    if (page.pass === 'items') this.items += page.count;
+    else if (page.pass === 'videos') this.videos += page.count;
+  }
+
+  describe(): string {
+    const parts = [this.items > 0 && `${this.items.toLocaleString('en-US')} items stored`, this.videos > 0 && `${this.videos.toLocaleString('en-US')} videos checked`];
+    return parts.filter(Boolean).join(', ');
+  }
+}
+
 function timestamp(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 function plainReporter(stream: OutputStream, everyMs: number): Reporter {
   let lastProgress = 0;
+  const stored = new StoredSoFar();
   return {
     event: (message) => stream.write(`${timestamp()} ${message}\n`),
     warn: (message) => stream.write(`${timestamp()} warning: ${message}\n`),
@@ -39,8 +56,10 @@ function plainReporter(stream: OutputStream, everyMs: number): Reporter {
       const now = Date.now();
       if (now - lastProgress < everyMs) return;
       lastProgress = now;
-      stream.write(`${timestamp()} ${message}\n`);
+      const so = stored.describe();
+      stream.write(`${timestamp()} ${message}${so ? ` (${so})` : ''}\n`);
     },
+    pageStored: (page) => stored.add(page),
     stop: () => undefined,
   };
 }
@@ -50,6 +69,7 @@ function quietReporter(stream: OutputStream): Reporter {
     event: () => undefined,
     warn: (message) => stream.write(`warning: ${message}\n`),
     progress: () => undefined,
+    pageStored: () => undefined,
     stop: () => undefined,
   };
 }
@@ -58,6 +78,12 @@ async function ttyReporter(stream: OutputStream, io: Io): Promise<Reporter> {
   const { default: ora } = await import('ora');
   const color = !io.env.NO_COLOR;
   const spinner = ora({ stream: stream as NodeJS.WritableStream, isEnabled: true, color: color ? 'cyan' : false, text: 'starting' }).start();
+  const stored = new StoredSoFar();
+  let status = 'starting';
+  const show = () => {
+    const so = stored.describe();
+    spinner.text = so ? `${status} · ${so}` : status;
+  };
   return {
     event: (message) => {
       spinner.clear();
@@ -70,7 +96,12 @@ async function ttyReporter(stream: OutputStream, io: Io): Promise<Reporter> {
       spinner.render();
     },
     progress: (message) => {
-      spinner.text = message;
+      status = message;
+      show();
+    },
+    pageStored: (page) => {
+      stored.add(page);
+      show();
     },
     stop: () => {
       spinner.stop();

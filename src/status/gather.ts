@@ -7,7 +7,7 @@ import { quotaDay, quotaResetsAt } from '../quota-day.js';
 import { mirrorCounts, type MirrorCounts } from '../mirror/counts.js';
 import { unitsUsedOn } from '../youtube/quota-meter.js';
 import type { CostEstimate } from './estimate.js';
-import { estimateNextPull, mirroredAccount, recentRuns, serverPullHolder, unfinishedRun, type RunInfo, type UnfinishedRun } from './queries.js';
+import { estimateNextPull, lastPullWarnings, mirroredAccount, recentRuns, serverPullHolder, unfinishedRun, type RunInfo, type UnfinishedRun } from './queries.js';
 
 /** `ytsync status --json` (SPEC.md), plus what a person needs to act on it. */
 export interface StatusReport {
@@ -15,7 +15,7 @@ export interface StatusReport {
   account: { channelId: string; title: string | null } | null;
   /** A credentials file exists (pull can run without `ytsync login`). */
   loggedIn: boolean;
-  /** Problems worth a line (an unreadable credentials file…); status still answers. */
+  /** Problems worth a line (an unreadable credentials file, what the last pull warned about…); status still answers. */
   warnings: string[];
   database: { kind: 'postgres' | 'embedded'; location: string; exists: boolean };
   /**
@@ -69,6 +69,7 @@ export async function gatherStatus(config: Config, now: Date = new Date()): Prom
     const runs = await recentRuns(db);
     return {
       ...report,
+      warnings: [...report.warnings, ...(await lastPullWarnings(db))],
       account: report.account ?? (await mirroredAccount(db)),
       busy: database.kind === 'postgres' ? holderObject(await serverPullHolder(db)) : null,
       counts: await mirrorCounts(db),

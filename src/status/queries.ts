@@ -114,6 +114,16 @@ export async function unfinishedRun(db: Db): Promise<UnfinishedRun | null> {
   };
 }
 
+/**
+ * What the latest pull warned about (lists YouTube refused, lists that kept changing, no Liked
+ * list): status repeats it until a pull no longer has to.
+ */
+export async function lastPullWarnings(db: Db): Promise<string[]> {
+  const [row] = await db.select({ summary: syncRuns.summary }).from(syncRuns).orderBy(desc(syncRuns.id)).limit(1);
+  const warnings = (row?.summary as { warnings?: unknown } | null | undefined)?.warnings;
+  return Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [];
+}
+
 /** The account the mirror belongs to, as the last pull recorded it. */
 export async function mirroredAccount(db: Db): Promise<{ channelId: string; title: string | null } | null> {
   const [row] = await db.select({ channelId: account.channelId, title: account.title }).from(account).limit(1);

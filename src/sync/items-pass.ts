@@ -61,6 +61,8 @@ export function describeList(list: Pick<ListRow, 'kind' | 'title' | 'youtubeId'>
 function itemsTarget({ client }: PassContext, list: ListRow): ListTarget<ItemRecord> {
   return {
     label: describeList(list),
+    pass: 'items',
+    list: list.youtubeId,
     fetch: (token, offset) => client.playlistItemsPage(list.youtubeId, token, offset),
     write: async (tx, records, tally) => {
       const written = await writeItems(tx, list.id, records);

@@ -6,12 +6,15 @@ import { advance, beginRead, type ReadOutcome, type ResumePoint } from './checkp
 import { commitPageBookkeeping } from './page-commit.js';
 import { pageStream, type PageSource } from './page-stream.js';
 import { ReadEvidence } from './read-evidence.js';
-import type { ChangeTally, RunControl } from './run-control.js';
+import type { ChangeTally, RunControl, StoredPage } from './run-control.js';
 
 /** A list to mirror (the account's playlists, or one playlist's items) and how its rows are stored. */
 export interface ListTarget<R> extends PageSource<R> {
   /** Names the list in messages: `playlist "Road trip" (PL…)`. */
   label: string;
+  /** Which pass and list, for the reporter's pageStored. */
+  pass: StoredPage['pass'];
+  list: string | null;
   /** Stores a page's rows (in the page's transaction); `tally` counts what changed. */
   write(tx: Db, records: R[], tally: ChangeTally): Promise<void>;
   /** After a 304 the rows are in the mirror already; an item marked removed in between is back. */
@@ -114,6 +117,7 @@ async function storePage<R>(ctx: ReaderContext, point: ResumePoint, page: ListPa
     await commitPageBookkeeping(tx, [statement, EtagStore.entry(page.requestKey, page.etag, digest), ledgerEntry(units)]);
     return next;
   });
+  ctx.control.reporter.pageStored({ pass: target.pass, list: target.list, count: page.ids.length, last });
   if (end?.note) ctx.control.reporter.warn(end.note);
   return stored;
 }

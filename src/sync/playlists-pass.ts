@@ -22,6 +22,8 @@ export async function playlistsPass(ctx: PassContext): Promise<void> {
   control.reporter.progress('playlists: reading the list');
   const finished = await readList<PlaylistRecord>(ctx, point, {
     label: 'your playlists',
+    pass: 'playlists',
+    list: null,
     fetch: (token) => client.playlistsPage(token),
     write: async (tx, records, tally) => {
       tally.playlistsAdded += await upsertPlaylists(tx, records);

@@ -1,12 +1,25 @@
 import type { Db } from '../db/connection.js';
 import type { QuotaMeter, UnrecordedUnits } from '../youtube/quota-meter.js';
 
+/** A page stored with its resume point: its transaction has committed. */
+export interface StoredPage {
+  pass: 'playlists' | 'items' | 'videos';
+  /** The playlist (or Liked list) id, for the items pass. */
+  list: string | null;
+  /** Playlists, items or videos on the page. */
+  count: number;
+  /** The list's last page (for the videos pass: a batch). */
+  last: boolean;
+}
+
 /** One-line progress events; the output layer decides between spinner, plain lines and silence. */
 export interface SyncReporter {
   event(message: string): void;
   warn(message: string): void;
-  /** Short, frequently replaced status ("items: 12/300 playlists, 4,100 items"). */
+  /** Short, frequently replaced status ("items: 12/300 lists"). */
   progress(message: string): void;
+  /** Called right after each stored page's transaction commits. */
+  pageStored(page: StoredPage): void;
 }
 
 /** What a run changed, for the summary ("a second pull with no changes reports zero"). */

@@ -41,6 +41,7 @@ export async function videosPass({ db, client, control, run, concurrency }: Pass
       const { statement } = advance(point, digest);
       await commitPageBookkeeping(tx, [statement, seenEntry(point, batch), EtagStore.entry(page.requestKey, page.etag, digest), ledgerEntry(units)]);
     });
+    control.reporter.pageStored({ pass: 'videos', list: null, count: batch.length, last: true });
     checked += batch.length;
     report();
   });

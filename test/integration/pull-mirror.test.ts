@@ -1,23 +1,28 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { YouTubeEmulator } from '../fakes/youtube-emulator.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runInProcess } from '../support/cli.js';
-import { TEST_DATABASE, type Workspace } from '../support/database.js';
-import { startScenario, type Scenario } from '../support/scenario.js';
+import { TEST_DATABASE } from '../support/database.js';
+import { ledgerUnits } from '../support/failures.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 import { minimumUnits, rowWrites } from '../support/quota.js';
+import { startScenario, type Scenario } from '../support/scenario.js';
 
-describe(`pull mirrors a library exactly (${TEST_DATABASE})`, () => {
-  let emulator: YouTubeEmulator;
-  let ws: Workspace;
-  let scenario: Scenario;
+/**
+ * The mirror, exact at the minimum quota; an unchanged night rewrites no row and costs what it
+ * costs, counted alike by the summary, the ledger and YouTube. In both playlistItems etag modes:
+ * 'volatile' (the default, as community reports describe: no 304 there, every page a 200 that
+ * must change nothing) and 'stable' (pages come back 304, which cost a unit all the same).
+ */
+describe.each(['volatile', 'stable'] as const)(`pull mirrors a library exactly (${TEST_DATABASE}, playlistItems etags: %s)`, (playlistItemsEtags) => {
+  let s: Scenario;
 
-  beforeEach(async () => {
-    scenario = await startScenario({ seed: 11, playlists: 12, items: 1100, likes: 120, deletedRate: 0.04, privateRate: 0.04, duplicateRate: 0.03 });
-    ({ emulator, ws } = scenario);
-  });
-  afterEach(() => scenario.stop());
+  afterEach(() => s.stop());
 
-  it('first pull: exact mirror at the minimum quota; second pull: zero changes, no row rewritten', async () => {
+  it('first pull: exact mirror at the minimum quota; second pull: zero changes, no row rewritten, every unit counted alike', async () => {
+    s = await startScenario(
+      { seed: 11, playlists: 12, items: 1100, likes: 120, deletedRate: 0.04, privateRate: 0.04, duplicateRate: 0.03 },
+      { playlistItemsEtags },
+    );
+    const { emulator, ws } = s;
     const expected = emulator.library.expectedMirror();
     const totalItems = Object.values(expected.items).reduce((n, list) => n + list.length, 0);
     expect(totalItems).toBeGreaterThanOrEqual(1000);
@@ -29,19 +34,29 @@ describe(`pull mirrors a library exactly (${TEST_DATABASE})`, () => {
     const summary = JSON.parse(first.stdout);
     expect(summary.outcome).toBe('complete');
     expect(summary.unitsSpent).toBe(emulator.quota.used);
-    expect(emulator.quota.used).toBeLessThanOrEqual(minimumUnits(expected));
+    expect(emulator.quota.used).toBe(minimumUnits(expected));
     expect(summary.counts.items).toBe(totalItems);
 
     await ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
 
     const writesBefore = await ws.withDb(rowWrites);
+    const ledgerBefore = await ws.withDb(ledgerUnits);
+    const unitsBefore = emulator.quota.used;
+    const notModifiedBefore = emulator.stats.notModified;
     const second = await runInProcess(['pull', '--json'], ws.env);
     expect(second.code).toBe(0);
     const again = JSON.parse(second.stdout);
-    expect(again.changes).toMatchObject({ playlistsAdded: 0, playlistsRemoved: 0, itemsChanged: 0, itemsRemoved: 0, videosUpdated: 0, videosUnavailable: 0 });
-    expect(again.unitsSpent).toBeLessThanOrEqual(summary.unitsSpent);
-    const writesAfter = await ws.withDb(rowWrites);
-    expect(writesAfter).toEqual(writesBefore);
+    expect(again.changes).toMatchObject({ playlistsAdded: 0, playlistsRemoved: 0, itemsChanged: 0, itemsRemoved: 0, videosUpdated: 0, videosUnavailable: 0, restarts: 0 });
+    // A 304 costs its unit like any answer: the summary, the ledger and YouTube agree.
+    const charged = emulator.quota.used - unitsBefore;
+    expect(charged).toBe(summary.unitsSpent);
+    expect(again.unitsSpent).toBe(charged);
+    expect((await ws.withDb(ledgerUnits)) - ledgerBefore).toBe(charged);
+    const notModified = emulator.stats.notModified - notModifiedBefore;
+    expect(again.changes.pagesNotModified).toBe(notModified);
+    if (playlistItemsEtags === 'stable') expect(notModified).toBe(charged - 1); // all but channels.list
+    else expect(notModified).toBeLessThan(charged / 2); // the items pages all came back 200
+    expect(await ws.withDb(rowWrites)).toEqual(writesBefore);
     await ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
   });
 });

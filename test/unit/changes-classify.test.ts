@@ -23,7 +23,8 @@ describe('classifyDeparture', () => {
     expect(classifyDeparture(facts({ removedAt: t(5), removalRunEnd: t(9), movedTo: target, unavailableReason: 'deleted', unavailableSince: t(60) }))).toBe('moved');
   });
   it('unavailability seen by the run that saw the removal explains it', () => {
-    expect(classifyDeparture(facts({ removedAt: t(5), removalRunEnd: t(9), unavailableReason: 'missing', unavailableSince: t(8) }))).toBe('deleted');
+    // Left out of videos.list is no proof of deletion (private videos are left out too).
+    expect(classifyDeparture(facts({ removedAt: t(5), removalRunEnd: t(9), unavailableReason: 'missing', unavailableSince: t(8) }))).toBe('unavailable');
     expect(classifyDeparture(facts({ removedAt: t(5), removalRunEnd: t(9), unavailableReason: 'private', unavailableSince: t(2) }))).toBe('private');
   });
   it('a video that turned unavailable after you removed it was removed by you', () => {
@@ -35,7 +36,7 @@ describe('classifyDeparture', () => {
     expect(classifyDeparture(facts({ unavailableReason: 'region-blocked', unavailableSince: t(1) }))).toBe('unavailable');
   });
   it('maps the stored reasons', () => {
-    expect([unavailability('deleted'), unavailability('missing'), unavailability('private'), unavailability(null)]).toEqual(['deleted', 'deleted', 'private', 'unavailable']);
+    expect([unavailability('deleted'), unavailability('missing'), unavailability('private'), unavailability(null)]).toEqual(['deleted', 'unavailable', 'private', 'unavailable']);
   });
 });
 

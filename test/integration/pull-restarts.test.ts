@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RequestInfo } from '../fakes/youtube-emulator.js';
+import { runInProcess } from '../support/cli.js';
+import { TEST_DATABASE } from '../support/database.js';
+import { expectExactMirror, readMirror } from '../support/mirror.js';
+import { startScenario, type Scenario } from '../support/scenario.js';
+
+/**
+ * Issue 14, survivor 1: a list that changes under every read. Each time its first page is
+ * served, two items before the next page's offset go and one is added at the front: the next
+ * page starts one item later (an item slides past the boundary, unseen) and the list's size
+ * changes. The pull reads it again from the start twice; then it stops trusting the read:
+ * everything seen is stored, nothing is marked removed — a live item is never marked removed.
+ */
+describe(`a list that keeps changing while being read (${TEST_DATABASE})`, () => {
+  let s: Scenario;
+
+  beforeEach(async () => {
+    s = await startScenario({ seed: 27, playlists: 4, items: 400, likes: 10 });
+  });
+  afterEach(() => s.stop());
+
+  it('restarts run out: stored, not a single live item marked removed, a warning; the next quiet pull is exact', async () => {
+    const lib = s.emulator.library;
+    const first = await runInProcess(['pull'], s.ws.env);
+    expect(first.code, first.stderr).toBe(0);
+
+    const target = lib.playlists.find((p) => p.items.length > 150);
+    if (!target) throw new Error('the library needs a playlist of 3 pages or more');
+    let reads = 0;
+    const churn = (info: RequestInfo) => {
+      if (info.resource !== 'playlistItems' || info.query.playlistId !== target.id || info.query.pageToken || info.status !== 200) return;
+      reads++;
+      lib.removeItem(target.id, target.items[10]!.id);
+      lib.removeItem(target.id, target.items[10]!.id);
+      lib.addItem(target.id, lib.addVideo({ title: `added during read ${reads}` }), 0);
+    };
+    s.emulator.on('request', churn);
+    const churned = await runInProcess(['pull', '--json'], s.ws.env);
+    s.emulator.off('request', churn);
+    expect(churned.code, churned.stderr).toBe(0);
+    expect(reads).toBe(3); // the first read and two more
+    const summary = JSON.parse(churned.stdout);
+    expect(summary.changes).toMatchObject({ restarts: 2, itemsRemoved: 0 });
+    const warning = `playlist "${target.title}" (${target.id}): it kept changing while being read`;
+    expect(summary.warnings).toEqual([expect.stringContaining(warning)]);
+    expect(churned.stderr).toContain(warning);
+
+    const live = new Set(target.items.map((it) => it.id));
+    const mirror = await s.ws.withDb(readMirror);
+    const stored = mirror.items.filter((i) => i.playlist === target.id);
+    expect(stored.filter((i) => live.has(i.youtube_id) && i.removed_at !== null).map((i) => i.youtube_id)).toEqual([]);
+    // Items that did leave are not marked either: removals wait for a read that can be trusted.
+    expect(stored.filter((i) => i.removed_at !== null)).toEqual([]);
+
+    const quiet = await runInProcess(['pull', '--json'], s.ws.env);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(JSON.parse(quiet.stdout)).toMatchObject({ warnings: [], changes: { restarts: 0, itemsRemoved: 6 } });
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), lib.expectedMirror()));
+  });
+});
