@@ -1,0 +1,21 @@
+// @ts-check
+/**
+ * Mutation testing: `npm run mutate` (not in CI — it takes hours on two cores). Each mutant of the
+ * engine's folders is run against the suites of vitest.mutate.config.ts; the score per folder and
+ * what survived are in docs/TESTING.md. Narrow a run with `npm run mutate -- --mutate 'src/sync/**'`.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+const config = {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts', related: false },
+  mutate: ['src/sync/**/*.ts', 'src/youtube/**/*.ts', 'src/mirror/**/*.ts', 'src/db/**/*.ts'],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 60_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['dist', 'reports', 'docs', 'bench', 'scripts'],
+};
+export default config;
