@@ -42,6 +42,7 @@ describe(`a list that keeps changing while being read (${TEST_DATABASE})`, () =>
     expect(reads).toBe(3); // the first read and two more
     const summary = JSON.parse(churned.stdout);
     expect(summary.changes).toMatchObject({ restarts: 2, itemsRemoved: 0 });
+    expect(churned.stderr).toMatch(/reading it again from the start because its size changed from \d+ to \d+ while being read/);
     const warning = `playlist "${target.title}" (${target.id}): it kept changing while being read`;
     expect(summary.warnings).toEqual([expect.stringContaining(warning)]);
     expect(churned.stderr).toContain(warning);
@@ -57,5 +58,33 @@ describe(`a list that keeps changing while being read (${TEST_DATABASE})`, () =>
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(JSON.parse(quiet.stdout)).toMatchObject({ warnings: [], changes: { restarts: 0, itemsRemoved: 6 } });
     await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), lib.expectedMirror()));
+  });
+
+  it('an item moved back across the offset during a read shows up twice: the list is read again, nothing live is marked removed', async () => {
+    const lib = s.emulator.library;
+    const first = await runInProcess(['pull'], s.ws.env);
+    expect(first.code, first.stderr).toBe(0);
+
+    // Once, right after its first page is served: an item from the third page moves to the
+    // first. Same count; the next page starts with an item already seen, and the moved one
+    // would never be seen by this read.
+    const target = lib.playlists.find((p) => p.items.length > 150);
+    if (!target) throw new Error('the library needs a playlist of 3 pages or more');
+    const moved = target.items[120]!.id;
+    let done = false;
+    const move = (info: RequestInfo) => {
+      if (done || info.resource !== 'playlistItems' || info.query.playlistId !== target.id || info.query.pageToken || info.status !== 200) return;
+      done = true;
+      lib.moveItem(target.id, moved, 10);
+    };
+    s.emulator.on('request', move);
+    const result = await runInProcess(['pull', '--json'], s.ws.env);
+    s.emulator.off('request', move);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('reading it again from the start because an item showed up again on a later page while being read');
+    expect(JSON.parse(result.stdout)).toMatchObject({ warnings: [], changes: { restarts: 1, itemsRemoved: 0 } });
+    const mirror = await s.ws.withDb(readMirror);
+    expectExactMirror(mirror, lib.expectedMirror());
+    expect(mirror.items.find((i) => i.youtube_id === moved)).toMatchObject({ position: 10, removed_at: null });
   });
 });
