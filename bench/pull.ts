@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { emulatorCredentials } from '../test/support/credentials.js';
 import { FileCredentialStore } from '../src/auth/credential-store.js';
 import { generateLibrary } from '../test/fakes/generate-library.js';
 import type { ExpectedMirror } from '../test/fakes/library.js';
@@ -137,14 +138,7 @@ for (const scale of scales) {
     const home = mkdtempSync(path.join(os.tmpdir(), 'ytsync-bench-'));
     const server = backend === 'postgres' ? await serverDatabase() : undefined;
     try {
-      const { clientId, clientSecret } = emulator.oauth.defaultClient;
-      await new FileCredentialStore(path.join(home, 'credentials.json')).save({
-        version: 1,
-        clientId,
-        clientSecret,
-        refreshToken: emulator.oauth.issueRefreshToken(),
-        savedAt: new Date().toISOString(),
-      });
+      await new FileCredentialStore(path.join(home, 'credentials.json')).save(emulatorCredentials(emulator));
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
         HOME: process.env.HOME,

@@ -9,11 +9,11 @@ import { version } from './version.js';
 const EXIT_CODES = exitCodesHelp();
 const ENVIRONMENT = environmentHelp();
 
-function positiveInt(name: string, min = 1) {
+function positiveInt(name: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
   return (raw: string): number => {
     const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value < min) {
-      throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}.`);
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `${name} must be a whole number ≥ ${min}.` : `${name} must be a whole number from ${min} to ${max}.`);
     }
     return value;
   };
@@ -43,7 +43,7 @@ export function buildProgram(io: Io): Command {
     .description('Authorize ytsync to read your YouTube account (loopback OAuth with PKCE).')
     .option('--client-secret <file>', "the JSON Google Cloud Console downloads for a 'Desktop app' OAuth client")
     .option('--no-browser', 'only print the authorization URL (headless machines, SSH)')
-    .option('--port <n>', 'loopback port to listen on (default: any free port)', positiveInt('--port', 0), 0)
+    .option('--port <n>', 'loopback port to listen on (default: any free port)', positiveInt('--port', 0, 65_535), 0)
     .option('--timeout <sec>', 'give up waiting for the browser after this many seconds', positiveInt('--timeout'), 300)
     .addHelpText('after', commandHelp(['YTSYNC_HOME', 'YTSYNC_CLIENT', 'YTSYNC_OAUTH', 'YTSYNC_API_ROOT', 'DATABASE_URL', 'DEBUG'], [0, 1, 2, 3, 130]))
     .action(async (opts) => {

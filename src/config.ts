@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { isLoopbackHost, redactUrl } from './redact.js';
 
 /** Everything the environment (and the optional .env) can set, validated and typed. */
 export interface Config {
@@ -19,7 +20,8 @@ export interface Config {
 
 export type Env = Record<string, string | undefined>;
 
-const GOOGLE = {
+/** Google's endpoints: the defaults, and where credentials saved before 0.2 were issued. */
+export const GOOGLE = {
   apiRoot: 'https://youtube.googleapis.com/',
   authUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
   tokenUrl: 'https://oauth2.googleapis.com/token',
@@ -35,14 +37,23 @@ export function loadConfig(env: Env): Config {
   };
   const url = (name: string, fallback: string, protocols: string[]) => {
     const raw = nonEmpty(name) ?? fallback;
+    let parsed: URL | undefined;
     try {
-      const parsed = new URL(raw);
-      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
-      return raw;
+      parsed = new URL(raw);
     } catch {
-      problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${raw}")`);
+      // parsed stays undefined
+    }
+    if (!parsed || !protocols.includes(parsed.protocol)) {
+      // Never echo the value as given: a database URL carries its password.
+      problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${redactUrl(raw)}")`);
       return fallback;
     }
+    // Tokens travel to these endpoints: in the clear only to this machine (emulators, local proxies).
+    if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
+      problems.push(`${name} must use https (plain http only reaches 127.0.0.1 or localhost; got "${redactUrl(raw)}")`);
+      return fallback;
+    }
+    return raw;
   };
 
   const databaseUrl = nonEmpty('DATABASE_URL');

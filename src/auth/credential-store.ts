@@ -14,7 +14,19 @@ export interface StoredCredentials {
   expiryDate?: number;
   scope?: string;
   account?: { channelId: string; title: string };
+  /**
+   * Where these credentials were issued and may be used: the refresh token only ever goes to
+   * this token (and revoke) endpoint, the access token to this API root. Absent in files saved
+   * before 0.2: Google's.
+   */
+  endpoints?: CredentialEndpoints;
   savedAt: string;
+}
+
+export interface CredentialEndpoints {
+  tokenUrl: string;
+  revokeUrl: string;
+  apiRoot: string;
 }
 
 export class CredentialsUnreadable extends Error {}
@@ -100,8 +112,14 @@ function isStoredCredentials(value: unknown): value is StoredCredentials {
     typeof v.refreshToken === 'string' &&
     v.refreshToken.length > 0 &&
     (v.accessToken === undefined || typeof v.accessToken === 'string') &&
-    (v.expiryDate === undefined || typeof v.expiryDate === 'number')
+    (v.expiryDate === undefined || typeof v.expiryDate === 'number') &&
+    (v.endpoints === undefined || isEndpoints(v.endpoints))
   );
+}
+
+function isEndpoints(value: unknown): value is CredentialEndpoints {
+  const e = value as Record<string, unknown> | null;
+  return typeof e === 'object' && e !== null && ['tokenUrl', 'revokeUrl', 'apiRoot'].every((k) => typeof e[k] === 'string');
 }
 
 /** Makes the rename itself durable (a crash right after could otherwise lose it); not on Windows. */

@@ -3,7 +3,7 @@ import { describeHttpError, LoopbackAuthorizationFlow } from '../auth/authorizat
 import { openBrowser } from '../auth/browser.js';
 import { resolveOAuthClient } from '../auth/client-secret.js';
 import type { CredentialStore, StoredCredentials } from '../auth/credential-store.js';
-import { credentialStore, newOAuthClient } from '../auth/oauth-client.js';
+import { credentialStore, endpointsOf, newOAuthClient } from '../auth/oauth-client.js';
 import type { Config } from '../config.js';
 import type { CommandContext } from '../context.js';
 
@@ -50,6 +50,7 @@ export async function loginCommand(ctx: CommandContext, opts: LoginOptions): Pro
     accessToken: tokens.access_token ?? undefined,
     expiryDate: tokens.expiry_date ?? undefined,
     scope: tokens.scope ?? undefined,
+    endpoints: endpointsOf(config),
     savedAt: new Date().toISOString(),
   };
   // Saved before the channel lookup so that a failing lookup never throws the grant away.

@@ -1,5 +1,5 @@
 import { CredentialsUnreadable } from '../auth/credential-store.js';
-import { credentialStore } from '../auth/oauth-client.js';
+import { credentialStore, issuedEndpoints } from '../auth/oauth-client.js';
 import { revokeToken } from '../auth/revoke.js';
 import type { CommandContext } from '../context.js';
 
@@ -12,21 +12,22 @@ export async function logoutCommand(ctx: CommandContext): Promise<void> {
   const { config, io } = ctx;
   const store = credentialStore(config);
 
-  let refreshToken: string | undefined;
+  let revoke: { token: string; url: string } | undefined;
   try {
     const stored = await store.load();
     if (!stored) {
       io.stdout.write(`Not logged in (no ${store.location}); nothing to do.\n`);
       return;
     }
-    refreshToken = stored.refreshToken;
+    // Revoked where it was issued, whatever the settings say now: the token goes nowhere else.
+    revoke = { token: stored.refreshToken, url: issuedEndpoints(stored).revokeUrl };
   } catch (error) {
     if (!(error instanceof CredentialsUnreadable)) throw error;
     io.stderr.write(`ytsync: warning: ${error.message}; deleting it without revoking.\n`);
   }
 
-  if (refreshToken !== undefined) {
-    const outcome = await revokeToken(config.oauth.revokeUrl, refreshToken, io.signal);
+  if (revoke !== undefined) {
+    const outcome = await revokeToken(revoke.url, revoke.token, io.signal);
     if (outcome.ok) {
       io.stderr.write(outcome.alreadyInvalid ? 'The token was already expired or revoked at Google.\n' : 'Revoked the refresh token at Google.\n');
     } else {

@@ -65,7 +65,8 @@ export async function runPull({ config, io }: CommandContext, options: PullOptio
   } finally {
     reporter.stop();
     // A token refreshed near the end must reach disk before main.ts exits the process.
-    await flushCredentials();
+    const unsaved = await flushCredentials();
+    if (unsaved) io.stderr.write(`ytsync: warning: could not save the refreshed access token (${unsaved}); the next command refreshes it again.\n`);
     await database.close();
   }
 }

@@ -7,6 +7,7 @@ import { LockedError, UsageError } from '../errors.js';
 import { schema, type Schema } from './schema.js';
 import { LockFile } from './lock-file.js';
 import { isUpToDate, MIGRATIONS_FOLDER } from './migrations.js';
+import { redactUrl } from '../redact.js';
 
 /** drizzle over either backend; transactions (`tx`) are the same type. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -41,16 +42,6 @@ export function describeDatabase(config: Config): { kind: 'postgres' | 'embedded
   return config.databaseUrl
     ? { kind: 'postgres', location: redactUrl(config.databaseUrl) }
     : { kind: 'embedded', location: config.embeddedDbPath };
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
 }
 
 async function openServer(url: string, options: OpenOptions): Promise<Database> {

@@ -4,6 +4,7 @@ import type { StoredCredentials } from '../../src/auth/credential-store.js';
 import { loginThroughBrowser } from '../support/browser-login.js';
 import { runInProcess } from '../support/cli.js';
 import { closedPort } from '../support/ports.js';
+import { emulatorCredentials } from '../support/credentials.js';
 import { useAuthSuite } from '../support/auth-suite.js';
 
 // Issue 3, acceptance 6 (the `pull` half — exit 3 afterwards — lives in auth-pull.test.ts).
@@ -12,14 +13,9 @@ const suite = useAuthSuite('ytsync-logout-');
 const credentialsFile = () => suite.credentialsFile();
 
 /** Credentials as a login would leave them, with a refresh token the emulator issued. */
-async function writeLoggedIn(refreshToken = suite.emu.oauth.issueRefreshToken()): Promise<string> {
-  const credentials: StoredCredentials = {
-    version: 1,
-    clientId: suite.emu.oauth.defaultClient.clientId,
-    clientSecret: suite.emu.oauth.defaultClient.clientSecret,
-    refreshToken,
-    savedAt: new Date().toISOString(),
-  };
+async function writeLoggedIn(refreshToken = suite.emu.oauth.issueRefreshToken(), revokeUrl?: string): Promise<string> {
+  const credentials: StoredCredentials = emulatorCredentials(suite.emu, refreshToken);
+  if (revokeUrl) credentials.endpoints!.revokeUrl = revokeUrl;
   await mkdir(suite.env.YTSYNC_HOME!, { recursive: true, mode: 0o700 });
   await writeFile(credentialsFile(), JSON.stringify(credentials), { mode: 0o600 });
   return refreshToken;
@@ -47,12 +43,22 @@ describe('ytsync logout', () => {
   });
 
   it('still deletes the file when the revoke endpoint is unreachable', async () => {
-    const refreshToken = await writeLoggedIn();
-    const result = await runInProcess(['logout'], { ...suite.env, YTSYNC_OAUTH_REVOKE_URL: `http://127.0.0.1:${await closedPort()}/revoke` });
+    const revokeUrl = `http://127.0.0.1:${await closedPort()}/revoke`;
+    const refreshToken = await writeLoggedIn(undefined, revokeUrl);
+    const result = await runInProcess(['logout'], { ...suite.env, YTSYNC_OAUTH_REVOKE_URL: revokeUrl });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/revocation failed \(ECONNREFUSED\)/);
     expect(result.stderr + result.stdout).not.toContain(refreshToken);
     await expect(stat(credentialsFile())).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('revokes where the token was issued, whatever the revoke setting says now', async () => {
+    const refreshToken = await writeLoggedIn();
+    const elsewhere = `http://127.0.0.1:${await closedPort()}/revoke`;
+    const result = await runInProcess(['logout'], { ...suite.env, YTSYNC_OAUTH_REVOKE_URL: elsewhere });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Revoked the refresh token/);
+    expect(suite.emu.oauth.isRevoked(refreshToken)).toBe(true);
   });
 
   it('treats an already revoked token as done', async () => {

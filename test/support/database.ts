@@ -6,6 +6,7 @@ import { FileCredentialStore } from '../../src/auth/credential-store.js';
 import { loadConfig, type Env } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import type { YouTubeEmulator } from '../fakes/youtube-emulator.js';
+import { emulatorCredentials } from './credentials.js';
 
 /** Which backend the database suites run on: set per vitest project (vitest.config.ts). */
 export const TEST_DATABASE = (process.env.YTSYNC_TEST_DATABASE ?? 'embedded') as 'embedded' | 'postgres';
@@ -62,16 +63,9 @@ export async function createWorkspace(emulator?: YouTubeEmulator): Promise<Works
       }
     },
     async seedCredentials(emu) {
-      const { clientId, clientSecret } = emu.oauth.defaultClient;
-      const refreshToken = emu.oauth.issueRefreshToken();
-      await new FileCredentialStore(path.join(home, 'credentials.json')).save({
-        version: 1,
-        clientId,
-        clientSecret,
-        refreshToken,
-        savedAt: new Date().toISOString(),
-      });
-      return refreshToken;
+      const credentials = emulatorCredentials(emu);
+      await new FileCredentialStore(path.join(home, 'credentials.json')).save(credentials);
+      return credentials.refreshToken;
     },
     async cleanup() {
       if (dbName) await admin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
