@@ -1,13 +1,13 @@
 import { authorizedClient } from '../auth/oauth-client.js';
 import type { CommandContext } from '../context.js';
 import { openDatabase } from '../db/connection.js';
-import { YtsyncError } from '../errors.js';
+import { ExitCode, YtsyncError } from '../errors.js';
 import { createReporter, type Reporter } from '../output/reporter.js';
 import { formatPullSummary } from '../output/summary.js';
 import { describeQuotaReset } from '../output/time.js';
 import { quotaResetsAt } from '../quota-day.js';
 import { costEstimateMessage } from '../status/pull-estimate.js';
-import { exitCodeOf, pull } from '../sync/pull.js';
+import { exitCodeOf, pull, type PullSummary } from '../sync/pull.js';
 import { DEFAULT_BACKOFF } from '../youtube/backoff.js';
 import { YouTubeClient } from '../youtube/client.js';
 import { EtagStore } from '../youtube/etag-store.js';
@@ -20,12 +20,48 @@ export interface PullOptions {
   quiet?: boolean;
 }
 
-export async function pullCommand(ctx: CommandContext, options: PullOptions): Promise<void> {
-  await runPull(ctx, options, await createReporter(ctx.io, { quiet: options.quiet }));
+/** What `pull --json` prints: the run's summary, today's quota, the database. */
+export interface PullReport extends PullSummary {
+  quota: { usedToday: number; dailyLimit: number; resetsAt: string };
+  database: { kind: string; location: string };
 }
 
-/** `ytsync pull` with the progress going to `reporter` (the command's: spinner, lines or quiet). */
-export async function runPull({ config, io }: CommandContext, options: PullOptions, reporter: Reporter): Promise<void> {
+/**
+ * `ytsync pull`. With --json, exactly one JSON document on stdout whatever happens — also when
+ * the pull could not start or failed (then `outcome: "failed"`, `error` and `exitCode`), so a
+ * script reading it always gets one.
+ */
+export async function pullCommand(ctx: CommandContext, options: PullOptions): Promise<void> {
+  const { io } = ctx;
+  let report: PullReport;
+  try {
+    report = await runPull(ctx, options, await createReporter(io, { quiet: options.quiet }));
+  } catch (error) {
+    if (options.json) {
+      const exitCode = error instanceof YtsyncError ? error.exitCode : ExitCode.failure;
+      io.stdout.write(`${JSON.stringify({ outcome: 'failed', error: error instanceof Error ? error.message : String(error), exitCode }, null, 2)}\n`);
+    }
+    throw error;
+  }
+  const exitCode = exitCodeOf(report, io.signal);
+  let error: string | undefined;
+  if (exitCode !== ExitCode.ok) {
+    const next =
+      report.outcome === 'quota'
+        ? `progress is saved; the next \`ytsync pull\` continues after the quota resets ${describeQuotaReset(new Date(report.quota.resetsAt))}.`
+        : 'progress is saved; the next `ytsync pull` continues.';
+    error = `${report.reason ?? report.outcome}; ${next}`;
+  }
+  if (options.json) io.stdout.write(`${JSON.stringify({ ...report, ...(error ? { error } : {}), exitCode }, null, 2)}\n`);
+  else io.stdout.write(`${formatPullSummary(report, report.quota)}\n`);
+  if (error) throw new YtsyncError(error, exitCode);
+}
+
+/**
+ * One pull with the progress going to `reporter` (the command's: spinner, lines or quiet).
+ * Throws only when it could not run or failed unexpectedly; how a run ended is in the report.
+ */
+export async function runPull({ config, io }: CommandContext, options: PullOptions, reporter: Reporter): Promise<PullReport> {
   // Credentials first: not being logged in must not touch the database.
   const { client: oauth, flush: flushCredentials } = await authorizedClient(config);
   const database = await openDatabase(config, { pullLock: true, command: 'pull' });
@@ -53,15 +89,8 @@ export async function runPull({ config, io }: CommandContext, options: PullOptio
     });
     const summary = await pull({ db, client, meter, reporter, signal: io.signal, concurrency: options.concurrency });
     reporter.stop();
-    const usedToday = await unitsUsedOn(db);
-    const quota = { usedToday, dailyLimit: config.dailyQuota, resetsAt: quotaResetsAt().toISOString() };
-    if (options.json) io.stdout.write(`${JSON.stringify({ ...summary, quota, database: { kind: database.kind, location: database.location } }, null, 2)}\n`);
-    else io.stdout.write(`${formatPullSummary(summary, quota)}\n`);
-    const code = exitCodeOf(summary, io.signal);
-    if (code !== 0) {
-      const next = summary.outcome !== 'quota' ? 'progress is saved; the next `ytsync pull` continues.' : `progress is saved; the next \`ytsync pull\` continues after the quota resets ${describeQuotaReset(new Date(quota.resetsAt))}.`;
-      throw new YtsyncError(`${summary.reason ?? summary.outcome}; ${next}`, code as never);
-    }
+    const quota = { usedToday: await unitsUsedOn(db), dailyLimit: config.dailyQuota, resetsAt: quotaResetsAt().toISOString() };
+    return { ...summary, quota, database: { kind: database.kind, location: database.location } };
   } finally {
     reporter.stop();
     // A token refreshed near the end must reach disk before main.ts exits the process.

@@ -105,7 +105,7 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
   return summary;
 }
 
-export function exitCodeOf(summary: PullSummary, signal: AbortSignal): number {
+export function exitCodeOf(summary: PullSummary, signal: AbortSignal): ExitCode {
   switch (summary.outcome) {
     case 'complete':
       return ExitCode.ok;
