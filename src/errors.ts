@@ -61,3 +61,28 @@ export class LockedError extends YtsyncError {
     super(message, ExitCode.locked);
   }
 }
+
+/** SIGINT or SIGTERM ended the command: 130 or 143, the shell's convention. */
+export class Interrupted extends YtsyncError {
+  constructor(readonly signalName: string) {
+    super(`stopped by ${signalName}`, signalName === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint);
+  }
+}
+
+/** Throws Interrupted once the command's signal has fired (main.ts aborts it on SIGINT/SIGTERM). */
+export function throwIfInterrupted(signal: AbortSignal): void {
+  if (signal.aborted) throw new Interrupted(String(signal.reason));
+}
+
+/** `work`, or Interrupted as soon as the signal fires, whichever comes first. */
+export function untilInterrupted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(new Interrupted(String(signal.reason)));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Interrupted(String(signal.reason)));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

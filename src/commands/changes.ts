@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { openDatabase } from '../db/connection.js';
-import { UsageError } from '../errors.js';
+import { untilInterrupted, UsageError } from '../errors.js';
 import { arrivals, completeRuns, databaseNow, departures, findPlaylists, playlistChanges, renames } from '../history/changes-query.js';
 import { buildChangesReport } from '../history/changes-report.js';
 import { parseSince, resolveWindow, type WindowRequest } from '../history/window.js';
@@ -21,7 +21,7 @@ export async function changesCommand({ config, io }: CommandContext, options: Ch
   const database = await openDatabase(config, { pullLock: false, command: 'changes' });
   try {
     // One snapshot: a pull writing on the server meanwhile cannot make the parts disagree.
-    const report = await database.db.transaction(
+    const report = await untilInterrupted(io.signal, database.db.transaction(
       async (tx) => {
         const now = await databaseNow(tx);
         const runs = await completeRuns(tx, ('runs' in request ? request.runs : 1) + 1);
@@ -36,7 +36,7 @@ export async function changesCommand({ config, io }: CommandContext, options: Ch
         });
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
-    );
+    ));
     io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatChangesReport(report)}\n`);
   } finally {
     await database.close();

@@ -1,11 +1,10 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { CommandContext } from '../context.js';
 import { openDatabase } from '../db/connection.js';
 import { selectRows } from '../db/values.js';
-import { UsageError } from '../errors.js';
+import { throwIfInterrupted } from '../errors.js';
+import { BackupFile } from '../export/backup-file.js';
 import { CsvExportWriter } from '../export/csv-format.js';
 import { JsonExportWriter } from '../export/json-format.js';
 import { streamLibrary } from '../export/library-stream.js';
@@ -19,17 +18,17 @@ export interface ExportOptions {
 }
 
 /**
- * `ytsync export`: offline, from the database alone. To a file, the backup is written under a
- * temporary name and renamed when complete, so a failed export never leaves a half backup
- * where the last good one was.
+ * `ytsync export`: offline, from the database alone. To a file, see BackupFile: a failed or
+ * interrupted export never leaves a half backup where the last good one was. Ctrl-C/SIGTERM
+ * stop it at the next row (130/143).
  */
 export async function exportCommand({ config, io }: CommandContext, options: ExportOptions): Promise<void> {
   const format = options.format ?? (options.out && path.extname(options.out).toLowerCase() === '.csv' ? 'csv' : 'json');
   const includeRemoved = options.includeRemoved ?? false;
   const database = await openDatabase(config, { pullLock: false, command: 'export' });
-  let file: { stream: WriteStream; temp: string; target: string } | undefined;
+  let file: BackupFile | undefined;
   try {
-    if (options.out) file = await openOutput(options.out);
+    if (options.out) file = await BackupFile.open(options.out);
     const sink = new ChunkedSink(file?.stream ?? io.stdout);
     const writer: ExportWriter = format === 'csv' ? new CsvExportWriter(sink) : new JsonExportWriter(sink);
     const counts = { playlists: 0, items: 0 };
@@ -42,6 +41,7 @@ export async function exportCommand({ config, io }: CommandContext, options: Exp
           includeRemoved,
         });
         for await (const event of streamLibrary(tx, { includeRemoved })) {
+          throwIfInterrupted(io.signal);
           if (event.type === 'playlist') {
             counts.playlists++;
             await writer.playlist(event.playlist);
@@ -56,36 +56,14 @@ export async function exportCommand({ config, io }: CommandContext, options: Exp
     );
     const what = `${counts.playlists.toLocaleString('en-US')} playlists, ${counts.items.toLocaleString('en-US')} items`;
     if (file) {
-      await closeStream(file.stream);
-      await rename(file.temp, file.target);
+      await file.commit();
       io.stdout.write(`exported ${what} to ${file.target} (${format})\n`);
       file = undefined;
     } else {
       io.stderr.write(`exported ${what} (${format})\n`);
     }
   } finally {
-    if (file) {
-      file.stream.destroy();
-      await rm(file.temp, { force: true });
-    }
+    await file?.discard();
     await database.close();
   }
-}
-
-async function openOutput(target: string): Promise<{ stream: WriteStream; temp: string; target: string }> {
-  const resolved = path.resolve(target);
-  const temp = path.join(path.dirname(resolved), `.${path.basename(resolved)}.${process.pid}.partial`);
-  const stream = createWriteStream(temp, { flags: 'wx' });
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (error) => reject(new UsageError(`cannot write ${target}: ${error.message}`)));
-  });
-  return { stream, temp, target: resolved };
-}
-
-function closeStream(stream: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('error', reject);
-    stream.end(() => resolve());
-  });
 }

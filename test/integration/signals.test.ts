@@ -1,0 +1,80 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess, spawnCli } from '../support/cli.js';
+import { TEST_DATABASE } from '../support/database.js';
+import { expectNoStackTrace, startScenario, type Scenario } from '../support/scenario.js';
+
+/**
+ * Issue 11, acceptance 2: every command honours the first SIGINT/SIGTERM (130/143) and leaves
+ * no temporary file — export's `.partial` included, even when a second signal exits at once.
+ */
+describe(`Ctrl-C and SIGTERM, whatever the command (${TEST_DATABASE})`, () => {
+  let s: Scenario;
+  let out: string;
+
+  beforeAll(async () => {
+    s = await startScenario({ seed: 9, playlists: 10, items: 2000, likes: 200 });
+    const pulled = await runInProcess(['pull'], s.ws.env);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    out = await mkdtemp(path.join(os.tmpdir(), 'ytsync-export-'));
+  });
+  afterAll(async () => {
+    await s.stop();
+    await rm(out, { recursive: true, force: true });
+  });
+
+  /** Aborts the command's signal as soon as `ready()` says so (polled while it works). */
+  async function interrupt(argv: string[], signal: 'SIGINT' | 'SIGTERM', ready: () => boolean) {
+    const controller = new AbortController();
+    const poll = setInterval(() => ready() && controller.abort(signal), 1);
+    try {
+      return await runInProcess(argv, s.ws.env, { signal: controller.signal });
+    } finally {
+      clearInterval(poll);
+    }
+  }
+
+  const partials = () => readdirSync(out).filter((f) => f.endsWith('.partial'));
+
+  it('export stopped mid-work: 130, no .partial, no backup file; 143 for SIGTERM', async () => {
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const target = path.join(out, `backup-${signal}.json`);
+      let seen = false;
+      const result = await interrupt(['export', '--out', target], signal, () => (seen ||= partials().length > 0));
+      expect(seen).toBe(true);
+      expect(result.code, result.stderr).toBe(code);
+      expect(result.stderr).toContain(`stopped by ${signal}`);
+      expectNoStackTrace(result.stderr);
+      expect(partials()).toEqual([]);
+      expect(existsSync(target)).toBe(false);
+    }
+  });
+
+  it('a second Ctrl-C exits at once, and still leaves no .partial behind', async () => {
+    const target = path.join(out, 'twice.json');
+    const { child, done } = spawnCli(['export', '--out', target], s.ws.env);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (partials().length === 0) return;
+        clearInterval(poll);
+        child.kill('SIGINT');
+        child.kill('SIGINT');
+        resolve();
+      }, 1);
+    });
+    const result = await done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(partials()).toEqual([]);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it.each([['status'], ['status', '--json'], ['changes'], ['changes', '--json']])('%s: the first signal ends it with 130', async (...argv) => {
+    const result = await interrupt(argv, 'SIGINT', () => true);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stdout).toBe('');
+    expectNoStackTrace(result.stderr);
+  });
+});
