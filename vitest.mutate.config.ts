@@ -13,7 +13,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       // The credential store's test sets the umask, which worker threads (Stryker's pool) cannot.
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: ['test/unit/credential-store.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: ['test/unit/credential-store.test.ts'], testTimeout: 30_000 } },
       {
         test: {
           name: 'postgres',
@@ -24,6 +24,8 @@ export default defineConfig({
           ],
           exclude: ['test/integration/pull-locking.test.ts', 'test/integration/pull-crash.test.ts'],
           env: { YTSYNC_TEST_DATABASE: 'postgres' },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
           globalSetup: ['test/support/postgres-setup.ts'],
         },
       },
