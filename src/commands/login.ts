@@ -6,6 +6,10 @@ import type { CredentialStore, StoredCredentials } from '../auth/credential-stor
 import { credentialStore, endpointsOf, newOAuthClient } from '../auth/oauth-client.js';
 import type { Config } from '../config.js';
 import type { CommandContext } from '../context.js';
+import { YtsyncError } from '../errors.js';
+import { DEFAULT_BACKOFF } from '../youtube/backoff.js';
+import { YouTubeClient } from '../youtube/client.js';
+import { QuotaMeter } from '../youtube/quota-meter.js';
 
 export interface LoginOptions {
   clientSecret?: string;
@@ -59,9 +63,11 @@ export async function loginCommand(ctx: CommandContext, opts: LoginOptions): Pro
   client.setCredentials(tokens);
   let account: StoredCredentials['account'];
   try {
-    account = await lookUpChannel(config, client).finally(() => recordLoginUnit(config));
+    const meter = new QuotaMeter(undefined);
+    account = await lookUpChannel(config, client, meter, io.signal).finally(() => recordLoginUnits(config, meter));
   } catch (error) {
-    io.stderr.write(`ytsync: warning: could not look up your channel (${describeHttpError(error)}); \`ytsync pull\` will try again.\n`);
+    const why = error instanceof YtsyncError ? error.message : describeHttpError(error);
+    io.stderr.write(`ytsync: warning: could not look up your channel (${why}); \`ytsync pull\` will try again.\n`);
     io.stdout.write('Logged in (channel unknown).\n');
     return;
   }
@@ -85,29 +91,34 @@ async function previousClient(store: CredentialStore): Promise<{ clientId: strin
   }
 }
 
-/** `channels.list mine=true part=snippet` (1 quota unit). The API package loads only here. */
-async function lookUpChannel(config: Config, client: OAuth2Client): Promise<{ channelId: string; title: string } | undefined> {
+/**
+ * `channels.list mine=true` through the same client `pull` uses: its one retry layer, every
+ * attempt counted by the meter (the API package loads only here).
+ */
+async function lookUpChannel(config: Config, oauth: OAuth2Client, meter: QuotaMeter, signal: AbortSignal): Promise<{ channelId: string; title: string } | undefined> {
   const { youtube_v3 } = await import('@googleapis/youtube');
-  const youtube = new youtube_v3.Youtube({ auth: client, rootUrl: config.apiRoot });
-  const res = await youtube.channels.list({ mine: true, part: ['snippet'], maxResults: 1 });
-  const channel = res.data.items?.[0];
-  if (!channel?.id) return undefined;
-  return { channelId: channel.id, title: channel.snippet?.title ?? channel.id };
+  const client = new YouTubeClient({
+    api: new youtube_v3.Youtube({ auth: oauth, rootUrl: config.apiRoot }),
+    oauth,
+    meter,
+    backoff: DEFAULT_BACKOFF,
+    signal,
+    tokenUrl: config.oauth.tokenUrl,
+  });
+  const channel = await client.channelMine();
+  return channel ? { channelId: channel.channelId, title: channel.title ?? channel.channelId } : undefined;
 }
 
 /**
- * The channel lookup cost a unit, and every unit belongs in the ledger (SPEC.md, Quota). Best
- * effort: a login must not fail because the database is busy (a pull holds the embedded one)
- * or not set up yet.
+ * The channel lookup cost units (one per attempt), and every unit belongs in the ledger (SPEC.md,
+ * Quota). Best effort: a login must not fail because the database is busy or not set up yet.
  */
-async function recordLoginUnit(config: Config): Promise<void> {
+async function recordLoginUnits(config: Config, meter: QuotaMeter): Promise<void> {
   try {
     const { openDatabase } = await import('../db/connection.js');
-    const { record } = await import('../youtube/quota-meter.js');
-    const { quotaDay } = await import('../quota-day.js');
     const database = await openDatabase(config, { pullLock: false, command: 'login' });
     try {
-      await record(database.db, new Map([[quotaDay(), 1]]));
+      await meter.flush(database.db);
     } finally {
       await database.close();
     }

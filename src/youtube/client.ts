@@ -50,7 +50,8 @@ export interface YouTubeClientDeps {
   api: youtube_v3.Youtube;
   oauth: OAuth2Client;
   meter: QuotaMeter;
-  etags: EtagStore;
+  /** Where list pages' etags are kept; without one, requests carry no If-None-Match. */
+  etags?: EtagStore;
   backoff: BackoffPolicy;
   /** Aborts backoff waits on Ctrl-C; requests in flight are left to finish. */
   signal: AbortSignal;
@@ -135,7 +136,7 @@ export class YouTubeClient {
     map: (item: T, index: number) => R | null,
     send: (options: object) => Promise<Response<ListResponse & { items?: T[] }>>,
   ): Promise<ListPage<R>> {
-    const cached = await this.deps.etags.get(requestKey);
+    const cached = await this.deps.etags?.get(requestKey);
     const res = await this.call(what, send, cached?.etag);
     if (res.status === 304 && cached) {
       return { requestKey, etag: cached.etag, records: null, ...cached.digest };

@@ -30,6 +30,21 @@ describe('ytsync login', () => {
     }
   });
 
+  it("counts every attempt of the channel lookup in the ledger, retries included", async () => {
+    const unitsBefore = suite.emu.quota.used;
+    suite.emu.faults.failNext(2, '503', 'channels');
+    const result = await loginThroughBrowser([], suite.env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Logged in as /m);
+    expect(suite.emu.quota.used - unitsBefore).toBe(3);
+    const database = await openDatabase(loadConfig(suite.env), { pullLock: false, command: 'test' });
+    try {
+      expect(await unitsUsedOn(database.db)).toBe(3);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('logs in end to end: loopback on 127.0.0.1, PKCE S256, file 0600 in a 0700 folder', async () => {
     const authsBefore = suite.emu.oauth.authRequests.length;
     const exchangesBefore = suite.emu.oauth.exchanges.length;
