@@ -2,6 +2,7 @@ import type { Db } from '../db/connection.js';
 import { YtsyncError, ExitCode } from '../errors.js';
 import { QuotaExhausted, type YouTubeClient } from '../youtube/client.js';
 import { mirrorCounts, type MirrorCounts } from '../mirror/counts.js';
+import type { EtagStore } from '../youtube/etag-store.js';
 import { BudgetReached, type QuotaMeter } from '../youtube/quota-meter.js';
 import { itemsPass } from './items-pass.js';
 import type { PassContext } from './pass-context.js';
@@ -36,6 +37,8 @@ export const NO_LIKES_WARNING =
 export interface PullDeps {
   db: Db;
   client: YouTubeClient;
+  /** The client's etag store: pruned when a run completes. */
+  etags: EtagStore;
   meter: QuotaMeter;
   reporter: SyncReporter;
   signal: AbortSignal;
@@ -101,6 +104,7 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
   const warnings = [...(run.channelId && !run.likesPlaylistId ? [NO_LIKES_WARNING] : []), ...(await listWarnings(db, run.id))];
   const summary: PullSummary = { outcome, runId: run.id, resumed, unitsSpent: meter.unitsSpent, counts, changes: tally.toJSON(), warnings, reason };
   await endInvocation(db, run.id, outcome, meter.unitsSpent, summary);
+  if (outcome === 'complete') await deps.etags.prune(run.startedAt);
   if (failure !== undefined) throw failure;
   return summary;
 }

@@ -23,6 +23,8 @@ export interface CachedPage {
  */
 export class EtagStore {
   private cache: Promise<Map<string, CachedPage>> | undefined;
+  /** Request keys this invocation asked about: what to keep when pruning. */
+  private readonly used = new Set<string>();
 
   constructor(private readonly db: Db) {}
 
@@ -32,11 +34,27 @@ export class EtagStore {
    * the older entry, whose rows are in the mirror.
    */
   async get(requestKey: string): Promise<CachedPage | undefined> {
+    this.used.add(requestKey);
     this.cache ??= this.db
       .select({ requestKey: etagCache.requestKey, etag: etagCache.etag, digest: etagCache.digest })
       .from(etagCache)
       .then((rows) => new Map(rows.map((r) => [r.requestKey, { etag: r.etag, digest: r.digest as PageDigest }])));
     return (await this.cache).get(requestKey);
+  }
+
+  /**
+   * Forgets what the run that just completed did not use: request keys of pages and video batches
+   * that no longer exist (a list that got shorter, batches that shifted when videos were added).
+   * Kept: what this invocation asked about, and what any invocation of the run stored (written
+   * since the run began). So the cache, which every pull reads whole, stays as large as the
+   * library — not as large as its history.
+   */
+  async prune(runStartedAt: Date): Promise<number> {
+    const pruned = await this.db
+      .delete(etagCache)
+      .where(sql`${etagCache.updatedAt} < ${runStartedAt.toISOString()}::timestamptz AND ${etagCache.requestKey} <> ALL(${sql.param([...this.used])}::text[])`)
+      .returning({ key: etagCache.requestKey });
+    return pruned.length;
   }
 
   /**
