@@ -110,8 +110,13 @@ async function openServer(url: string, options: OpenOptions): Promise<Database> 
     location,
     maxConnections: 7,
     async close() {
-      // The pull lock is session-level: ending its connection releases it, even after kill -9.
-      if (options.pullLock) heldClient.release(true);
+      if (options.pullLock) {
+        // Released before the connection goes: a server backend notices a closed socket a moment
+        // later, and a pull started right after this one ends must not find the lock still held.
+        // (Ending the connection releases it anyway — after kill -9 too: it is session-level.)
+        await heldClient.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, PULL_LOCK]).catch(() => undefined);
+        heldClient.release(true);
+      }
       await pool.end();
     },
   };
