@@ -51,9 +51,9 @@ interface PullFigures {
 }
 
 function minimumUnits(expected: ExpectedMirror): { minimum: number; longestPages: number } {
-  const lists = Object.values(expected.items);
-  const videos = new Set(lists.flat().map((i) => i.videoId));
-  const pages = lists.map((l) => Math.max(1, Math.ceil(l.length / 50)));
+  const videos = new Set(Object.values(expected.items).flat().map((i) => i.videoId));
+  // A list's pages are what YouTube pages through: the Liked list's hidden private videos count.
+  const pages = Object.values(expected.pagedSizes).map((n) => Math.max(1, Math.ceil(n / 50)));
   return {
     minimum: Math.max(1, Math.ceil(expected.playlists.length / 50)) + pages.reduce((a, b) => a + b, 0) + Math.ceil(videos.size / 50) + 1,
     longestPages: Math.max(...pages),
