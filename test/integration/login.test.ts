@@ -16,33 +16,33 @@ const suite = useAuthSuite('ytsync-login-');
 const credentialsFile = () => suite.credentialsFile();
 const readCredentials = async () => JSON.parse(await readFile(credentialsFile(), 'utf8')) as StoredCredentials;
 
+/** Units the quota ledger holds for today. */
+async function ledgerToday(): Promise<number> {
+  const database = await openDatabase(loadConfig(suite.env), { pullLock: false, command: 'test' });
+  try {
+    return await unitsUsedOn(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
 describe('ytsync login', () => {
   it("records the channel lookup's unit in the quota ledger", async () => {
     const unitsBefore = suite.emu.quota.used;
     const result = await loginThroughBrowser([], suite.env);
     expect(result.code, result.stderr).toBe(0);
     expect(suite.emu.quota.used - unitsBefore).toBe(1);
-    const database = await openDatabase(loadConfig(suite.env), { pullLock: false, command: 'test' });
-    try {
-      expect(await unitsUsedOn(database.db)).toBe(1);
-    } finally {
-      await database.close();
-    }
+    expect(await ledgerToday()).toBe(1);
   });
 
-  it("counts every attempt of the channel lookup in the ledger, retries included", async () => {
+  it('counts every attempt of the channel lookup in the ledger, retries included', async () => {
     const unitsBefore = suite.emu.quota.used;
     suite.emu.faults.failNext(2, '503', 'channels');
     const result = await loginThroughBrowser([], suite.env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Logged in as /m);
     expect(suite.emu.quota.used - unitsBefore).toBe(3);
-    const database = await openDatabase(loadConfig(suite.env), { pullLock: false, command: 'test' });
-    try {
-      expect(await unitsUsedOn(database.db)).toBe(3);
-    } finally {
-      await database.close();
-    }
+    expect(await ledgerToday()).toBe(3);
   });
 
   it('logs in end to end: loopback on 127.0.0.1, PKCE S256, file 0600 in a 0700 folder', async () => {
