@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { generateLibrary } from '../fakes/generate-library.js';
 import { YouTubeEmulator } from '../fakes/youtube-emulator.js';
 import { emulatorEnv } from './database.js';
+import { killServer, seedPrivateDatabase } from './private-server.js';
 
 /**
  * The fixture the login and logout suites share: one emulator for the file, and per test a
@@ -29,6 +30,10 @@ export function useAuthSuite(prefix: string): AuthSuite {
   });
   beforeEach(async () => {
     suite.home = await mkdtemp(path.join(os.tmpdir(), prefix));
+    // As a home folder's parent usually is: others may pass (the private server may run as nobody).
+    await chmod(suite.home, 0o755);
+    await mkdir(path.join(suite.home, 'ytsync'), { mode: 0o700 });
+    await seedPrivateDatabase(path.join(suite.home, 'ytsync'));
     suite.env = {
       YTSYNC_HOME: path.join(suite.home, 'ytsync'),
       ...(emulatorEnv(suite.emu) as Record<string, string>),
@@ -37,6 +42,7 @@ export function useAuthSuite(prefix: string): AuthSuite {
     };
   });
   afterEach(async () => {
+    await killServer(path.join(suite.home, 'ytsync', 'db'));
     await rm(suite.home, { recursive: true, force: true });
   });
   return suite;
