@@ -47,11 +47,15 @@ async function release(session: pg.Client, paths: PrivateServerPaths): Promise<v
     await session.query('SELECT pg_advisory_unlock_shared($1, $2)', [LOCK_NAMESPACE, CLIENT_LOCK]);
     const { rows } = await session.query<{ last: boolean; others: number }>(
       `SELECT pg_try_advisory_lock($1, $2) AS last,
-              (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()) AS others`,
+              (SELECT count(*)::int FROM pg_stat_activity
+                WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name NOT LIKE 'ytsync %') AS others`,
       [LOCK_NAMESPACE, CLIENT_LOCK],
     );
     // Stopped while this session still holds the exclusive lock: no command can be inside.
-    // A psql (or any other client) keeps the server up; the next ytsync command to end stops it.
+    // Other ytsync connections are commands on their way out (share released, not yet
+    // disconnected) or on their way in (connected, share not yet taken: they start the server
+    // again), so they don't count. A psql (or any other client) keeps the server up; the next
+    // ytsync command to end after it has gone stops it.
     if (rows[0]?.last && rows[0].others === 0) await stopServer(paths);
   } catch {
     // The server went away already (stopped by hand, killed): nothing left to stop.

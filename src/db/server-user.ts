@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -17,8 +17,14 @@ export interface ServerUser {
 
 export function serverUser(): ServerUser {
   if (process.getuid?.() !== 0) return { uid: undefined, gid: undefined, name: 'the current user' };
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }).trim());
   try {
+    // /etc/passwd where there is one (a quick read); `id` elsewhere (macOS keeps users in a directory service).
+    const line = existsSync('/etc/passwd') ? readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('nobody:')) : undefined;
+    if (line) {
+      const [, , uid, gid] = line.split(':');
+      return { uid: Number(uid), gid: Number(gid), name: 'nobody' };
+    }
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }).trim());
     return { uid: id('-u'), gid: id('-g'), name: 'nobody' };
   } catch {
     throw new UsageError('PostgreSQL refuses to run as root and this system has no user "nobody" to run the private server as; run ytsync as a normal user, or set DATABASE_URL.');

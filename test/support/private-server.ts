@@ -33,6 +33,24 @@ export function serversUnder(folder: string): Array<{ pid: number; command: stri
   return found;
 }
 
+const parentOf = (pid: number): number => {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
+  } catch {
+    return 0;
+  }
+};
+
+/**
+ * Postmasters (not their children: a freshly forked backend still shows the postmaster's
+ * command line for a moment) on data directories under `folder`.
+ */
+export function postmastersUnder(folder: string): Array<{ pid: number; command: string }> {
+  const all = serversUnder(folder);
+  const pids = new Set(all.map((s) => s.pid));
+  return all.filter((s) => !pids.has(parentOf(s.pid)));
+}
+
 /** Ends the server of a data directory at once (immediate shutdown) and waits for it to go. */
 export async function killServer(dataDir: string): Promise<void> {
   for (const { pid } of serversUnder(dataDir)) {

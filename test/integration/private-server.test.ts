@@ -1,0 +1,199 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { chmod, copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Rng } from '../fakes/rng.js';
+import { spawnCli, runChild, type CliResult } from '../support/cli.js';
+import { emulatorEnv, TEST_DATABASE } from '../support/database.js';
+import { expectExactMirror, readMirror } from '../support/mirror.js';
+import { postmastersUnder, serverGone, serversUnder } from '../support/private-server.js';
+import { startScenario, type Scenario } from '../support/scenario.js';
+import { INTACT, integrity } from '../support/failures.js';
+
+// Issue 10, acceptance 3 and 5, and the root path: ytsync's private server, run by the real
+// program as child processes (the lifecycle spans processes).
+
+const root = process.getuid?.() === 0;
+
+/** The server's processes: the postmaster of `dataDir` and its children. */
+function serverTree(dataDir: string): number[] {
+  const postmasters = serversUnder(dataDir).map((s) => s.pid);
+  const children = readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        const ppid = Number(readFileSync(`/proc/${e}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
+        return postmasters.includes(ppid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [...postmasters, ...children];
+}
+
+/**
+ * The most servers that were ready at once, by the server log: each "ready to accept
+ * connections" must be followed by that server's "shut down" before another is ready.
+ */
+function serving(logFile: string): number {
+  let ready = new Set<string>();
+  let most = 0;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    const pid = /\[(\d+)\]/.exec(line)?.[1];
+    if (!pid) continue;
+    if (line.includes('database system is ready to accept connections')) ready.add(pid);
+    if (line.includes('database system is shut down')) ready = new Set([...ready].filter((p) => p !== pid));
+    most = Math.max(most, ready.size);
+  }
+  return most;
+}
+
+describe.runIf(TEST_DATABASE === 'embedded' && process.platform === 'linux')("ytsync's private server", () => {
+  let s: Scenario;
+  let dataDir: string;
+
+  beforeEach(async () => {
+    s = await startScenario({ seed: 1011, playlists: 6, items: 420, likes: 70, deletedRate: 0.05, privateRate: 0.05 });
+    dataDir = path.join(s.ws.home, 'db');
+  });
+  afterEach(() => s.stop());
+
+  it('kill -9 of the CLI ×5 and of the CLI and its server ×5 at random moments, then pull → exact mirror, nothing left running', async () => {
+    s.emulator.faults.set({ latencyMs: 8 });
+    const rng = new Rng(0x10);
+    const kills: string[] = [];
+    let requests = 0;
+    s.emulator.on('request', () => requests++);
+    for (let attempt = 0; kills.length < 10 && attempt < 40; attempt++) {
+      const withServer = kills.length >= 5;
+      const { child, done } = spawnCli(['pull', '--concurrency', '4'], s.ws.env);
+      // A random moment: during start-up (the server starting or being reused), or after a
+      // random number of this pull's requests (pages being written).
+      const before = requests;
+      const atRequest = rng.chance(0.3) ? 0 : rng.int(1, 20);
+      const delay = rng.int(20, 400);
+      const moment =
+        atRequest === 0
+          ? new Promise<string>((resolve) => setTimeout(() => resolve(`${delay} ms after start`), delay))
+          : new Promise<string>((resolve) => {
+              const check = () => (requests - before >= atRequest ? resolve(`request ${atRequest}`) : setTimeout(check, 1));
+              check();
+            });
+      const early = await Promise.race([done, moment]);
+      if (typeof early !== 'string') continue; // it finished first: not a kill
+      const victims = withServer ? serverTree(dataDir) : [];
+      child.kill('SIGKILL');
+      for (const pid of victims) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // exited meanwhile
+        }
+      }
+      const result = await done;
+      expect(result.code).toBe(137);
+      kills.push(`${early}${withServer ? ` with the server (${victims.length} processes)` : ''}`);
+    }
+    expect(kills.length).toBe(10);
+    console.log(`[private server kill -9] ${kills.join('; ')}`);
+
+    const final = await runChild(['pull', '--json'], s.ws.env);
+    expect(final.code, final.stderr).toBe(0);
+    expect(JSON.parse(final.stdout).outcome).toBe('complete');
+    // The last command stopped the server, whoever had started it.
+    expect(await serverGone(dataDir)).toBe(true);
+    await s.ws.withDb(async (db) => {
+      expect(await integrity(db)).toEqual(INTACT);
+      expectExactMirror(await readMirror(db), s.emulator.library.expectedMirror());
+    });
+    expect(await serverGone(dataDir)).toBe(true);
+  });
+
+  it('50 × two commands started in the same millisecond: never two pulls, never two servers on one data directory', async () => {
+    // A small library: what matters here is start-up and shut-down, 50 times.
+    await s.stop();
+    s = await startScenario({ seed: 1012, playlists: 2, items: 60, likes: 10 });
+    dataDir = path.join(s.ws.home, 'db');
+    const pairs: Array<[string[], string[]]> = [
+      [['pull'], ['pull']],
+      [['pull'], ['status', '--json']],
+      [['status', '--json'], ['export']],
+    ];
+    const outcomes = new Map<string, number>();
+    let lostStarts = 0;
+    let mostProcesses = 0;
+    for (let round = 0; round < 50; round++) {
+      // Every fifth round on a fresh home: both commands race to create the data directory too.
+      let env = s.ws.env;
+      let dir = dataDir;
+      let freshHome: string | undefined;
+      if (round % 5 === 0) {
+        freshHome = await mkdtemp(path.join(os.tmpdir(), 'ytsync-race-'));
+        await chmod(freshHome, 0o700);
+        await copyFile(path.join(s.ws.home, 'credentials.json'), path.join(freshHome, 'credentials.json'));
+        env = { ...s.ws.env, YTSYNC_HOME: freshHome };
+        dir = path.join(freshHome, 'db');
+      }
+      const [a, b] = pairs[round % pairs.length]!;
+      const started = [spawnCli(a, env), spawnCli(b, env)];
+      let most = 0;
+      let watching = true;
+      const watch = (async () => {
+        while (watching) {
+          most = Math.max(most, postmastersUnder(dir).length);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+      })();
+      const results: CliResult[] = await Promise.all(started.map((c) => c.done));
+      watching = false;
+      await watch;
+      const codes = results.map((r) => r.code);
+      const label = `${a[0]}+${b[0]} → ${[...codes].sort().join(',')}`;
+      outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
+      if (a[0] === 'pull' && b[0] === 'pull' && !freshHome) {
+        // Both pulls start before either finishes: one runs, the other exits 4 at once.
+        expect([...codes].sort(), results.map((r) => r.stderr).join('\n---\n')).toEqual([0, 4]);
+      } else {
+        for (const [i, r] of results.entries()) expect([0, 4], `${[a, b][i]!.join(' ')}: ${r.stderr}`).toContain(r.code);
+        if (a[0] !== 'pull' || b[0] !== 'pull') expect(codes.filter((c) => c === 4).length).toBe(0);
+      }
+      // A second postmaster may be spawned by the command that lost the start race; PostgreSQL
+      // turns it away (postmaster.pid) before it serves anything. Never two serve at once:
+      expect(serving(`${dir}.log`), `round ${round}: servers on ${dir}`).toBeLessThanOrEqual(1);
+      if (freshHome || round === 49) lostStarts += (await readFile(`${dir}.log`, 'utf8')).split('lock file "postmaster.pid" already exists').length - 1;
+      mostProcesses = Math.max(mostProcesses, most);
+      expect(await serverGone(dir), `round ${round}: a server outlived both commands`).toBe(true);
+      if (freshHome) await rm(freshHome, { recursive: true, force: true });
+    }
+    console.log(
+      `[same-millisecond pairs] ${JSON.stringify(Object.fromEntries(outcomes))}; postmasters turned away by postmaster.pid: ${lostStarts}; ` +
+        `most postmaster processes seen at once: ${mostProcesses}`,
+    );
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), s.emulator.library.expectedMirror()));
+  });
+
+  it.runIf(root)('as root: the server runs as nobody, owns only its data directory, and cannot read the credentials', async () => {
+    const { child, done } = spawnCli(['pull'], { ...s.ws.env, ...emulatorEnv(s.emulator) });
+    s.emulator.faults.set({ latencyMs: 30 });
+    await new Promise<void>((resolve) => s.emulator.once('request', () => resolve()));
+    const tree = serverTree(dataDir);
+    expect(tree.length).toBeGreaterThan(1);
+    for (const pid of tree) expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/^Uid:\s+65534\b/m);
+    expect((await done).code).toBe(0);
+    expect(child.exitCode).toBe(0);
+
+    expect((await stat(s.ws.home)).mode & 0o777).toBe(0o711);
+    expect((await stat(dataDir)).uid).toBe(65534);
+    expect((await stat(path.join(s.ws.home, 'credentials.json'))).uid).toBe(0);
+    const asNobody = (cmd: string[]) => spawnSync(cmd[0]!, cmd.slice(1), { uid: 65534, gid: 65534, encoding: 'utf8' });
+    const credentials = path.join(s.ws.home, 'credentials.json');
+    expect(await readFile(credentials, 'utf8')).toContain('refreshToken');
+    expect(asNobody(['cat', credentials]).status).not.toBe(0);
+    expect(asNobody(['ls', s.ws.home]).status).not.toBe(0); // may pass through, not list
+    expect(asNobody(['ls', dataDir]).status).toBe(0);
+    expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+  });
+});
