@@ -52,6 +52,7 @@ export async function migrateFromPglite(paths: PrivateServerPaths, notice: (line
     const backup = `${paths.dataDir}.pglite-backup-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`;
     await fs.rename(paths.dataDir, backup);
     await fs.rename(staging, paths.dataDir);
+    await fs.rm(target.logFile, { force: true }); // the staging server's start and stop: nothing to keep
     notice(`upgraded the database from PGlite (ytsync 0.1.0) to ytsync's private PostgreSQL server; the old one is kept in ${backup}`);
   } catch (error) {
     await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
