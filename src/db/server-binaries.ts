@@ -62,8 +62,10 @@ export async function locateServerBinaries(spareLibFolder: string, nativeFolder:
     const unmade = await makeLinks(missing, (link) => link.target);
     if (unmade.length > 0) {
       // The package folder is not ours to write (a global install by root, a read-only image).
-      await fs.mkdir(spareLibFolder, { recursive: true, mode: 0o755 });
-      const failed = await makeLinks(unmade, (link) => path.join(spareLibFolder, path.basename(link.target)));
+      const failed = await fs.mkdir(spareLibFolder, { recursive: true, mode: 0o755 }).then(
+        () => makeLinks(unmade, (link) => path.join(spareLibFolder, path.basename(link.target))),
+        () => unmade,
+      );
       if (failed.length > 0) {
         throw new UsageError(
           `the private PostgreSQL server's library links are missing and cannot be created (${failed[0]!.target}); ` +
