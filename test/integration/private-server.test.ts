@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Rng } from '../fakes/rng.js';
 import { spawnCli, runChild, type CliResult } from '../support/cli.js';
-import { emulatorEnv, TEST_DATABASE } from '../support/database.js';
+import { createWorkspace, emulatorEnv, TEST_DATABASE, type Workspace } from '../support/database.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 import { postmastersUnder, serverGone, serversUnder } from '../support/private-server.js';
 import { startScenario, type Scenario } from '../support/scenario.js';
@@ -113,10 +113,12 @@ describe.runIf(TEST_DATABASE === 'embedded' && process.platform === 'linux')("yt
   });
 
   it('50 × two commands started in the same millisecond: never two pulls, never two servers on one data directory', async () => {
-    // A small library: what matters here is start-up and shut-down, 50 times.
+    // A small library: what matters here is start-up and shut-down, 50 times. Two lanes of 25
+    // rounds, each on its own home, run side by side.
     await s.stop();
     s = await startScenario({ seed: 1012, playlists: 2, items: 60, likes: 10 });
-    dataDir = path.join(s.ws.home, 'db');
+    const second = await createWorkspace(s.emulator);
+    await second.seedCredentials(s.emulator);
     const pairs: Array<[string[], string[]]> = [
       [['pull'], ['pull']],
       [['pull'], ['status', '--json']],
@@ -125,52 +127,61 @@ describe.runIf(TEST_DATABASE === 'embedded' && process.platform === 'linux')("yt
     const outcomes = new Map<string, number>();
     let lostStarts = 0;
     let mostProcesses = 0;
-    for (let round = 0; round < 50; round++) {
-      // Every fifth round on a fresh home: both commands race to create the data directory too.
-      let env = s.ws.env;
-      let dir = dataDir;
-      let freshHome: string | undefined;
-      if (round % 5 === 0) {
-        freshHome = await mkdtemp(path.join(os.tmpdir(), 'ytsync-race-'));
-        await chmod(freshHome, 0o700);
-        await copyFile(path.join(s.ws.home, 'credentials.json'), path.join(freshHome, 'credentials.json'));
-        env = { ...s.ws.env, YTSYNC_HOME: freshHome };
-        dir = path.join(freshHome, 'db');
-      }
-      const [a, b] = pairs[round % pairs.length]!;
-      const started = [spawnCli(a, env), spawnCli(b, env)];
-      let most = 0;
-      let watching = true;
-      const watch = (async () => {
-        while (watching) {
-          most = Math.max(most, postmastersUnder(dir).length);
-          await new Promise((resolve) => setTimeout(resolve, 2));
+
+    const lane = async (ws: Workspace, lane: number) => {
+      for (let round = 0; round < 25; round++) {
+        // Every tenth round on a fresh home: both commands race to create the data directory too.
+        let env = ws.env;
+        let dir = path.join(ws.home, 'db');
+        let freshHome: string | undefined;
+        if (round % 10 === 0) {
+          freshHome = await mkdtemp(path.join(os.tmpdir(), 'ytsync-race-'));
+          await chmod(freshHome, 0o700);
+          await copyFile(path.join(ws.home, 'credentials.json'), path.join(freshHome, 'credentials.json'));
+          env = { ...ws.env, YTSYNC_HOME: freshHome };
+          dir = path.join(freshHome, 'db');
         }
-      })();
-      const results: CliResult[] = await Promise.all(started.map((c) => c.done));
-      watching = false;
-      await watch;
-      const codes = results.map((r) => r.code);
-      const label = `${a[0]}+${b[0]} → ${[...codes].sort().join(',')}`;
-      outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
-      if (a[0] === 'pull' && b[0] === 'pull' && !freshHome) {
-        // Both pulls start before either finishes: one runs, the other exits 4 at once.
-        expect([...codes].sort(), results.map((r) => r.stderr).join('\n---\n')).toEqual([0, 4]);
-      } else {
-        for (const [i, r] of results.entries()) expect([0, 4], `${[a, b][i]!.join(' ')}: ${r.stderr}`).toContain(r.code);
-        if (a[0] !== 'pull' || b[0] !== 'pull') expect(codes.filter((c) => c === 4).length).toBe(0);
+        const [a, b] = pairs[round % pairs.length]!;
+        const started = [spawnCli(a, env), spawnCli(b, env)];
+        let most = 0;
+        let watching = true;
+        const watch = (async () => {
+          while (watching) {
+            most = Math.max(most, postmastersUnder(dir).length);
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
+        })();
+        const results: CliResult[] = await Promise.all(started.map((c) => c.done));
+        watching = false;
+        await watch;
+        const codes = results.map((r) => r.code);
+        const label = `${a[0]}+${b[0]} → ${[...codes].sort().join(',')}`;
+        outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
+        const where = `lane ${lane} round ${round}`;
+        if (a[0] === 'pull' && b[0] === 'pull' && !freshHome) {
+          // Both pulls start before either finishes: one runs, the other exits 4 at once.
+          expect([...codes].sort(), `${where}: ${results.map((r) => r.stderr).join('\n---\n')}`).toEqual([0, 4]);
+        } else {
+          for (const [i, r] of results.entries()) expect([0, 4], `${where}, ${[a, b][i]!.join(' ')}: ${r.stderr}`).toContain(r.code);
+          if (a[0] !== 'pull' || b[0] !== 'pull') expect(codes.filter((c) => c === 4).length).toBe(0);
+        }
+        // A second postmaster may be spawned by the command that lost the start race; PostgreSQL
+        // turns it away (postmaster.pid) before it serves anything. Never two serve at once:
+        expect(serving(`${dir}.log`), `${where}: servers on ${dir}`).toBeLessThanOrEqual(1);
+        mostProcesses = Math.max(mostProcesses, most);
+        expect(await serverGone(dir), `${where}: a server outlived both commands`).toBe(true);
+        if (freshHome || round === 24) lostStarts += (await readFile(`${dir}.log`, 'utf8')).split('lock file "postmaster.pid" already exists').length - 1;
+        if (freshHome) await rm(freshHome, { recursive: true, force: true });
       }
-      // A second postmaster may be spawned by the command that lost the start race; PostgreSQL
-      // turns it away (postmaster.pid) before it serves anything. Never two serve at once:
-      expect(serving(`${dir}.log`), `round ${round}: servers on ${dir}`).toBeLessThanOrEqual(1);
-      if (freshHome || round === 49) lostStarts += (await readFile(`${dir}.log`, 'utf8')).split('lock file "postmaster.pid" already exists').length - 1;
-      mostProcesses = Math.max(mostProcesses, most);
-      expect(await serverGone(dir), `round ${round}: a server outlived both commands`).toBe(true);
-      if (freshHome) await rm(freshHome, { recursive: true, force: true });
+    };
+    try {
+      await Promise.all([lane(s.ws, 1), lane(second, 2)]);
+    } finally {
+      await second.cleanup();
     }
     console.log(
       `[same-millisecond pairs] ${JSON.stringify(Object.fromEntries(outcomes))}; postmasters turned away by postmaster.pid: ${lostStarts}; ` +
-        `most postmaster processes seen at once: ${mostProcesses}`,
+        `most postmaster processes seen at once on one data directory: ${mostProcesses}`,
     );
     await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), s.emulator.library.expectedMirror()));
   });
