@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { chmod, copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -184,6 +184,29 @@ describe.runIf(TEST_DATABASE === 'embedded' && process.platform === 'linux')("yt
         `most postmaster processes seen at once on one data directory: ${mostProcesses}`,
     );
     await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), s.emulator.library.expectedMirror()));
+  });
+
+  it('a home whose path is too long for a unix socket: the socket goes to a short private folder', async () => {
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'ytsync-long-'));
+    await chmod(parent, 0o711);
+    const home = path.join(parent, 'a-rather-long-folder-name-for-a-home'.repeat(2), 'ytsync');
+    let socketDir: string | undefined;
+    try {
+      const env = { ...s.ws.env, YTSYNC_HOME: home };
+      await mkdir(home, { recursive: true, mode: 0o700 });
+      await chmod(path.dirname(home), 0o711);
+      const exported = await runChild(['export'], env);
+      expect(exported.code, exported.stderr).toBe(0);
+      const report = JSON.parse((await runChild(['status', '--json'], env)).stdout);
+      socketDir = /^psql -h (\S+) -U ytsync postgres$/.exec(report.database.psql)?.[1];
+      expect(socketDir).toMatch(/^\/tmp\/ytsync-[0-9a-f]{16}$/);
+      expect(Buffer.byteLength(`${socketDir}/.s.PGSQL.5432`)).toBeLessThan(104);
+      expect((await stat(socketDir!)).mode & 0o777).toBe(0o700);
+      expect(await serverGone(path.join(home, 'db'))).toBe(true);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+      if (socketDir) await rm(socketDir, { recursive: true, force: true });
+    }
   });
 
   it.runIf(root)('as root: the server runs as nobody, owns only its data directory, and cannot read the credentials', async () => {
