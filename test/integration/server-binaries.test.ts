@@ -33,7 +33,11 @@ describe.runIf(TEST_DATABASE === 'embedded' && process.platform !== 'win32')('th
     await chmod(dir, 0o755);
     await unlinkedCopy();
   });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await chmod(dir, 0o755);
+    await chmod(path.join(native, 'lib'), 0o755).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('makes the missing links in the package folder', async () => {
     expect(version().status).not.toBe(0);

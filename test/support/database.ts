@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { FileCredentialStore } from '../../src/auth/credential-store.js';
 import { loadConfig, type Env } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import type { YouTubeEmulator } from '../fakes/youtube-emulator.js';
-import { killServer, seedPrivateDatabase } from './private-server.js';
+import { killServer, seedPrivateDatabase, testRoot } from './private-server.js';
 
 /** Which backend the database suites run on: set per vitest project (vitest.config.ts). */
 export const TEST_DATABASE = (process.env.YTSYNC_TEST_DATABASE ?? 'embedded') as 'embedded' | 'postgres';
@@ -36,7 +35,7 @@ export function emulatorEnv(emulator: YouTubeEmulator): Env {
 }
 
 export async function createWorkspace(emulator?: YouTubeEmulator): Promise<Workspace> {
-  const home = await mkdtemp(path.join(os.tmpdir(), 'ytsync-test-'));
+  const home = await mkdtemp(path.join(testRoot(), 'ytsync-test-'));
   let databaseUrl: string | undefined;
   let dbName: string | undefined;
   if (TEST_DATABASE === 'postgres') {

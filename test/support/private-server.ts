@@ -74,10 +74,14 @@ export async function serverGone(dataDir: string, timeoutMs = 10_000): Promise<b
   return false;
 }
 
-export const TEST_TMP = os.tmpdir();
+/** Where this test run's homes go (one folder per run, so its servers can be told from other runs'). */
+export function testRoot(): string {
+  return inject('testRoot') ?? os.tmpdir();
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
     privateServerTemplate: string;
+    testRoot: string;
   }
 }
