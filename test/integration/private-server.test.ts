@@ -47,7 +47,8 @@ function serving(logFile: string): number {
     const pid = /\[(\d+)\]/.exec(line)?.[1];
     if (!pid) continue;
     if (line.includes('database system is ready to accept connections')) ready.add(pid);
-    if (line.includes('database system is shut down')) ready = new Set([...ready].filter((p) => p !== pid));
+    // "database system is shut down", or "abnormal database system shutdown" (a child failed meanwhile)
+    if (/database system is shut down|abnormal database system shutdown/.test(line)) ready = new Set([...ready].filter((p) => p !== pid));
     most = Math.max(most, ready.size);
   }
   return most;
