@@ -37,8 +37,6 @@ function wrap(proto, name) {
 
 const pg = require('pg');
 wrap(pg.Client.prototype, 'query');
-const { PGlite } = await import('@electric-sql/pglite');
-for (const name of ['query', 'exec', 'transaction']) wrap(PGlite.prototype, name);
 
 process.on('exit', () => {
   const out = process.env.YTSYNC_BENCH_PROBE_OUT;

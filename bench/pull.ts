@@ -6,12 +6,16 @@
  * program as a child process — a full pull into a fresh database, then an unchanged second
  * pull — and prints: wall time against the latency lower bound, quota units against SPEC.md's
  * minimum, 304s, peak RSS, the database's share of the wall time, and the rows the second
- * pull rewrote. Backends: embedded PGlite always; the PostgreSQL server when DATABASE_URL is set.
+ * pull rewrote. Backends: ytsync's private server ("embedded") always; the user's PostgreSQL
+ * server ("postgres") when DATABASE_URL is set. Memory on the private server is the CLI and the
+ * server's processes together (sampled); on the user's server, the CLI alone (its server is
+ * shared and not ours to count).
  *
  *   npm run bench -- [--scale 1] [--latency 20] [--concurrency 4] [--scales 0.1,0.3,1] [--backend embedded|postgres]
+ *                    [--shared-buffers 32MB]   (the private server's, for comparison)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +25,7 @@ import { FileCredentialStore } from '../src/auth/credential-store.js';
 import { generateLibrary } from '../test/fakes/generate-library.js';
 import type { ExpectedMirror } from '../test/fakes/library.js';
 import { YouTubeEmulator } from '../test/fakes/youtube-emulator.js';
+import { watchMemory } from './process-memory.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = path.join(root, 'bin/ytsync.js');
@@ -36,6 +41,7 @@ const concurrency = Number(arg('concurrency', '4'));
 const scales = arg('scales', arg('scale', '1')).split(',').map(Number);
 const serverUrl = process.env.DATABASE_URL;
 const backends = (arg('backend', serverUrl ? 'embedded,postgres' : 'embedded')).split(',') as Array<'embedded' | 'postgres'>;
+const sharedBuffers = arg('shared-buffers', '');
 
 interface PullFigures {
   code: number;
@@ -44,6 +50,10 @@ interface PullFigures {
   notModified: number;
   requests: number;
   maxRssMb: number;
+  /** CLI + private server, sampled: summed RSS, and PSS (shared pages counted once). */
+  totalRssMb: number;
+  totalPssMb: number;
+  serverRssMb: number;
   dbShare: number;
   cpuShare: number;
   emulatorCpuShare: number;
@@ -60,7 +70,7 @@ function minimumUnits(expected: ExpectedMirror): { minimum: number; longestPages
   };
 }
 
-async function runPull(env: NodeJS.ProcessEnv, emulator: YouTubeEmulator): Promise<PullFigures> {
+async function runPull(env: NodeJS.ProcessEnv, emulator: YouTubeEmulator, dataDir: string | undefined): Promise<PullFigures> {
   const out = path.join(os.tmpdir(), `ytsync-bench-probe-${process.pid}-${Date.now()}.json`);
   const before = { units: emulator.quota.used, notModified: emulator.stats.notModified, requests: emulator.stats.requests };
   const started = performance.now();
@@ -71,7 +81,9 @@ async function runPull(env: NodeJS.ProcessEnv, emulator: YouTubeEmulator): Promi
   });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const memory = watchMemory(child.pid!, dataDir);
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const peak = memory();
   const wallMs = performance.now() - started;
   const emulatorCpu = process.cpuUsage(cpuBefore);
   const probed = JSON.parse(readFileSync(out, 'utf8')) as { busyMs: number; wallMs: number; maxRssKb: number; cpuMs: number };
@@ -83,6 +95,9 @@ async function runPull(env: NodeJS.ProcessEnv, emulator: YouTubeEmulator): Promi
     notModified: emulator.stats.notModified - before.notModified,
     requests: emulator.stats.requests - before.requests,
     maxRssMb: probed.maxRssKb / 1024,
+    totalRssMb: Math.max(peak.rssMb, probed.maxRssKb / 1024),
+    totalPssMb: peak.pssMb,
+    serverRssMb: peak.serverRssMb,
     dbShare: probed.busyMs / probed.wallMs,
     cpuShare: probed.cpuMs / probed.wallMs,
     emulatorCpuShare: (emulatorCpu.user + emulatorCpu.system) / 1000 / wallMs,
@@ -119,7 +134,7 @@ async function serverDatabase(): Promise<{ url: string; drop(): Promise<void>; u
 
 const table: string[][] = [];
 const row = (...cells: Array<string | number>) => table.push(cells.map(String));
-row('backend', 'scale', 'pull', 'items', 'wall s', 'bound s', 'wall/bound', 'units', 'minimum', 'units/min', '304s', 'peak RSS MB', 'DB share', 'client CPU', 'emulator CPU', 'rows rewritten');
+row('backend', 'scale', 'pull', 'items', 'wall s', 'bound s', 'wall/bound', 'units', 'minimum', 'units/min', '304s', 'CLI peak RSS MB', 'CLI+server RSS MB', 'CLI+server PSS MB', 'DB share', 'client CPU', 'emulator CPU', 'rows rewritten');
 
 for (const scale of scales) {
   const library = generateLibrary({
@@ -139,6 +154,7 @@ for (const scale of scales) {
     const server = backend === 'postgres' ? await serverDatabase() : undefined;
     try {
       await new FileCredentialStore(path.join(home, 'credentials.json')).save(emulatorCredentials(emulator));
+      if (!server && sharedBuffers) await presetSharedBuffers(home, sharedBuffers);
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
@@ -151,7 +167,7 @@ for (const scale of scales) {
       };
       for (const which of ['first', 'second'] as const) {
         const updatesBefore = server && which === 'second' ? await server.updates() : 0;
-        const figures = await runPull(env, emulator);
+        const figures = await runPull(env, emulator, server ? undefined : path.join(home, 'db'));
         if (figures.code !== 0) throw new Error(`${which} pull exited ${figures.code}`);
         const bound = (latencyMs * Math.max(longestPages, figures.requests / concurrency)) / 1000;
         let rewritten = '';
@@ -174,12 +190,16 @@ for (const scale of scales) {
           (figures.units / minimum).toFixed(2),
           figures.notModified,
           figures.maxRssMb.toFixed(0),
+          server ? '' : figures.totalRssMb.toFixed(0),
+          server ? '' : figures.totalPssMb.toFixed(0),
           `${(figures.dbShare * 100).toFixed(0)}%`,
           `${(figures.cpuShare * 100).toFixed(0)}%`,
           `${(figures.emulatorCpuShare * 100).toFixed(0)}%`,
           rewritten,
         );
-        process.stderr.write(`${backend} scale ${scale} ${which}: ${(figures.wallMs / 1000).toFixed(1)} s\n`);
+        process.stderr.write(
+          `${backend} scale ${scale} ${which}: ${(figures.wallMs / 1000).toFixed(1)} s, CLI ${figures.maxRssMb.toFixed(0)} MB, server ${figures.serverRssMb.toFixed(0)} MB\n`,
+        );
       }
     } finally {
       await emulator.stop();
@@ -189,9 +209,20 @@ for (const scale of scales) {
   }
 }
 
+/**
+ * Creates the private server's data directory as the first command would, then sets its
+ * shared_buffers (postgresql.conf: the last setting wins) for a side-by-side comparison.
+ */
+async function presetSharedBuffers(home: string, value: string): Promise<void> {
+  const { loadConfig } = await import('../src/config.js');
+  const { openDatabase } = await import('../src/db/connection.js');
+  await (await openDatabase(loadConfig({ YTSYNC_HOME: home }), { pullLock: false, command: 'bench' })).close();
+  appendFileSync(path.join(home, 'db', 'postgresql.conf'), `\nshared_buffers = ${value}\n`);
+}
+
 const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`\nlatency ${latencyMs} ms per request, concurrency ${concurrency}, ${os.cpus().length} cores, Node ${process.version}`);
+console.log(`\nlatency ${latencyMs} ms per request, concurrency ${concurrency}, ${os.cpus().length} cores, Node ${process.version}${sharedBuffers ? `, private server shared_buffers ${sharedBuffers}` : ''}`);
 console.log(line(table[0]!));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of table.slice(1)) console.log(line(r));

@@ -1,14 +1,14 @@
 /**
  * `npm run demo`: the whole tool on a fresh machine, without a Google account. Starts the
  * in-repo YouTube + OAuth emulator with a generated library, then runs the real program
- * (bin/ytsync.js, as a child process, against a throwaway YTSYNC_HOME and embedded database):
+ * (bin/ytsync.js, as a child process, against a throwaway YTSYNC_HOME and the private PostgreSQL server):
  * `login --no-browser` (this script plays the browser), `pull` with its progress, `status`.
  *
  *   npx tsx scripts/demo.ts [--keep]     --keep leaves the throwaway folder for you to explore
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,9 @@ async function main(): Promise<number> {
     return 1;
   }
   const home = await mkdtemp(path.join(os.tmpdir(), 'ytsync-demo-'));
+  // Like a real home folder's parent: others may pass through (not list). Run as root, ytsync's
+  // private server runs as nobody and must reach YTSYNC_HOME/db through it.
+  await chmod(home, 0o711);
   const emulator = await YouTubeEmulator.start({ library: generateLibrary(DEMO_LIBRARY) });
   try {
     const expected = emulator.library.expectedMirror();
@@ -83,7 +86,7 @@ async function main(): Promise<number> {
     await browsing;
     if (login !== 0) throw new Error(`ytsync login exited ${login}`);
 
-    say('ytsync pull   (a full first sync into the embedded database)');
+    say("ytsync pull   (a full first sync into ytsync's private PostgreSQL server)");
     const pull = await ytsync(['pull'], env, home);
     if (pull !== 0) throw new Error(`ytsync pull exited ${pull}`);
 

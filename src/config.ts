@@ -5,7 +5,7 @@ import { isLoopbackHost, redactUrl } from './redact.js';
 
 /** Everything the environment (and the optional .env) can set, validated and typed. */
 export interface Config {
-  /** A PostgreSQL server, or undefined for the embedded database under `home`. */
+  /** A PostgreSQL server, or undefined for ytsync's private server with its data under `home`. */
   databaseUrl: string | undefined;
   home: string;
   credentialsPath: string;

@@ -40,7 +40,7 @@ export interface CredentialStore {
 }
 
 /**
- * The credentials file: folder 0700, file 0600 (tightened if an existing one is looser),
+ * The credentials file: folder 0700 (0711 beside a private server run as another user), file 0600 (tightened if an existing one is looser),
  * written atomically (temp file in the same folder + rename) so a crash never leaves half a token.
  */
 export class FileCredentialStore implements CredentialStore {
@@ -70,7 +70,9 @@ export class FileCredentialStore implements CredentialStore {
   async save(credentials: StoredCredentials): Promise<void> {
     const dir = path.dirname(this.location);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    await fs.chmod(dir, 0o700);
+    // Nobody else may list or read the folder. The pass-through bit stays when it is set: a
+    // private server run as another user (root → nobody) reaches its data directory through it.
+    await fs.chmod(dir, 0o700 | ((await fs.stat(dir)).mode & 0o011));
     const temp = path.join(dir, `.credentials.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       const handle = await fs.open(temp, 'wx', 0o600);

@@ -4,8 +4,8 @@
  */
 const INDENT = '\n' + ' '.repeat(27);
 const SETTINGS = {
-  DATABASE_URL: ['DATABASE_URL', `PostgreSQL server, e.g. postgres://user@127.0.0.1:5432/ytsync;${INDENT}unset = embedded database in $YTSYNC_HOME/db`],
-  YTSYNC_HOME: ['YTSYNC_HOME', `credentials and embedded database${INDENT}(default $XDG_CONFIG_HOME/ytsync or ~/.config/ytsync)`],
+  DATABASE_URL: ['DATABASE_URL', `PostgreSQL server, e.g. postgres://user@127.0.0.1:5432/ytsync;${INDENT}unset = ytsync's private PostgreSQL server, data in $YTSYNC_HOME/db`],
+  YTSYNC_HOME: ['YTSYNC_HOME', `credentials and the private server's database${INDENT}(default $XDG_CONFIG_HOME/ytsync or ~/.config/ytsync)`],
   YTSYNC_CLIENT: ['YTSYNC_CLIENT_ID, YTSYNC_CLIENT_SECRET', 'the OAuth Desktop-app client, instead of --client-secret'],
   YTSYNC_API_ROOT: ['YTSYNC_API_ROOT', 'YouTube Data API base URL (emulators, proxies)'],
   YTSYNC_OAUTH: ['YTSYNC_OAUTH_AUTH_URL, YTSYNC_OAUTH_TOKEN_URL, YTSYNC_OAUTH_REVOKE_URL', "OAuth endpoints (default: Google's)"],

@@ -19,12 +19,10 @@ export function formatStatus(report: StatusReport, now: Date = new Date(), timeZ
   else label('Account', who ? `${who}; not logged in (run \`ytsync login\` to pull again)` : 'not logged in (run `ytsync login`)');
 
   const db = report.database;
-  label('Database', `${db.kind === 'embedded' ? 'embedded PostgreSQL (PGlite)' : 'PostgreSQL'} at ${db.location}${db.exists ? '' : ' (not created yet)'}`);
+  label('Database', `${db.kind === 'embedded' ? "ytsync's private PostgreSQL server" : 'PostgreSQL'} at ${db.location}${db.exists ? '' : ' (not created yet)'}`);
+  if (db.psql) lines.push(`${' '.repeat(11)}SQL: ${db.psql}  (the server runs while a ytsync command does; see README)`);
 
-  if (report.busy) {
-    label('Busy', `${report.busy.holder} is using the database`);
-    if (report.counts === null) lines.push('           (the embedded database opens in one process at a time: run `ytsync status` again when it has finished)');
-  }
+  if (report.busy) label('Busy', `${report.busy.holder} is pulling now`);
 
   if (report.counts) {
     const c = report.counts;

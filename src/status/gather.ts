@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { CredentialsUnreadable, FileCredentialStore } from '../auth/credential-store.js';
 import type { Config } from '../config.js';
 import { describeDatabase, openDatabase } from '../db/connection.js';
-import { LockedError } from '../errors.js';
 import { quotaDay, quotaResetsAt } from '../quota-day.js';
 import { mirrorCounts, type MirrorCounts } from '../mirror/counts.js';
 import { unitsUsedOn } from '../youtube/quota-meter.js';
@@ -17,11 +16,9 @@ export interface StatusReport {
   loggedIn: boolean;
   /** Problems worth a line (an unreadable credentials file, what the last pull warned about…); status still answers. */
   warnings: string[];
-  database: { kind: 'postgres' | 'embedded'; location: string; exists: boolean };
-  /**
-   * Another ytsync holds the database. On the embedded database (one process at a time) nothing
-   * else can be read then: counts, quota use and runs are null.
-   */
+  /** `psql`: the command that opens the private server's database (embedded only). */
+  database: { kind: 'postgres' | 'embedded'; location: string; exists: boolean; psql?: string };
+  /** The pull running now, if any (information only: everything else is read live meanwhile). */
   busy: { holder: string } | null;
   counts: MirrorCounts | null;
   quota: { day: string; usedToday: number | null; dailyLimit: number; resetsAt: string };
@@ -57,13 +54,7 @@ export async function gatherStatus(config: Config, now: Date = new Date()): Prom
     return { ...report, database: { ...report.database, exists: false }, counts: EMPTY_COUNTS, quota: { ...report.quota, usedToday: 0 } };
   }
 
-  let database;
-  try {
-    database = await openDatabase(config, { pullLock: false, command: 'status' });
-  } catch (error) {
-    if (!(error instanceof LockedError)) throw error;
-    return { ...report, busy: { holder: holderOf(error.message) } };
-  }
+  const database = await openDatabase(config, { pullLock: false, command: 'status' });
   try {
     const { db } = database;
     const runs = await recentRuns(db);
@@ -71,7 +62,7 @@ export async function gatherStatus(config: Config, now: Date = new Date()): Prom
       ...report,
       warnings: [...report.warnings, ...(await lastPullWarnings(db))],
       account: report.account ?? (await mirroredAccount(db)),
-      busy: database.kind === 'postgres' ? holderObject(await serverPullHolder(db)) : null,
+      busy: holderObject(await serverPullHolder(db)),
       counts: await mirrorCounts(db),
       quota: { ...report.quota, usedToday: await unitsUsedOn(db, report.quota.day) },
       lastRun: runs[0] ?? null,
@@ -85,11 +76,6 @@ export async function gatherStatus(config: Config, now: Date = new Date()): Prom
 }
 
 const holderObject = (holder: string | null) => (holder === null ? null : { holder });
-
-/** The lock message names its holder in parentheses ("… in use by another ytsync (ytsync pull, pid 12 on host, since …)"). */
-function holderOf(message: string): string {
-  return /\((ytsync [^)]*)\)/.exec(message)?.[1] ?? message;
-}
 
 async function readAccount(config: Config): Promise<{ account: StatusReport['account']; loggedIn: boolean; warning?: string }> {
   try {

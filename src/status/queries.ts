@@ -1,5 +1,6 @@
 import { desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { LOCK_NAMESPACE, PULL_LOCK } from '../db/lock-keys.js';
 import { account, playlists, syncRuns, syncState } from '../db/schema.js';
 import { estimatePullCost, type CostEstimate, type EstimateInputs } from './estimate.js';
 
@@ -167,15 +168,15 @@ export async function estimateNextPull(db: Db): Promise<CostEstimate | null> {
 }
 
 /**
- * On a PostgreSQL server, who holds the pull lock (pg_locks is visible to everyone); null when
- * no pull runs. Same keys as src/db/connection.ts; advisory locks are per database, pg_locks is not.
+ * Who holds the pull lock (pg_locks is visible to everyone); null when no pull runs.
+ * Advisory locks are per database, pg_locks is not.
  */
 export async function serverPullHolder(db: Db): Promise<string | null> {
   const result = (await db.execute(sql`
     SELECT a.application_name AS "name", a.pid AS "pid", a.backend_start AS "since"
       FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
      WHERE l.locktype = 'advisory' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-       AND l.classid = ${0x7974} AND l.objid = ${1} AND l.granted
+       AND l.classid = ${LOCK_NAMESPACE} AND l.objid = ${PULL_LOCK} AND l.granted
      LIMIT 1`)) as unknown as { rows: Array<{ name: string | null; pid: number; since: Date | string | null }> };
   const holder = result.rows[0];
   if (!holder) return null;

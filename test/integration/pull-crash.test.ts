@@ -33,9 +33,7 @@ function pullUntilCrash(ws: Workspace, point: CrashPoint): Promise<CliResult> {
  * next pull asks YouTube for nothing it already has — beyond what the README's bound says it
  * verifies (the lists left partly read, and the list of playlists when lists are left).
  */
-// The harness watches node-postgres; the embedded PGlite (to be replaced by a private PostgreSQL
-// server, issue 10) has a client of its own.
-describe.skipIf(TEST_DATABASE === 'embedded')(`a crash right after a page commits (${TEST_DATABASE})`, () => {
+describe(`a crash right after a page commits (${TEST_DATABASE})`, () => {
   let s: Scenario;
   let requests: RequestInfo[];
 

@@ -6,8 +6,8 @@ import { minimumUnits } from '../support/quota.js';
 import { expectNoStackTrace, startScenario, type Scenario } from '../support/scenario.js';
 
 /**
- * Issue 2, acceptance 6: two `ytsync pull` processes on one database (an advisory lock on the
- * server, a lock file for PGlite). Child processes of the built program (`npm run build`),
+ * Issue 2, acceptance 6: two `ytsync pull` processes on one database (an advisory lock, on the
+ * user's server and on the private one alike). Child processes of the built program (`npm run build`),
  * since the lock is per process; emulator latency keeps the first one busy for a while.
  */
 describe(`two concurrent pulls on one database (${TEST_DATABASE})`, () => {

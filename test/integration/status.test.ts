@@ -52,7 +52,10 @@ describe(`ytsync status (${TEST_DATABASE})`, () => {
     });
     expect(Date.parse(report.quota.resetsAt)).toBe(quotaResetsAt().getTime());
     if (TEST_DATABASE === 'postgres') expect(report.database.location).not.toMatch(/:[^/@]*@/); // no password
-    else expect(report.database.location).toBe(path.join(ws.home, 'db'));
+    else {
+      expect(report.database.location).toBe(path.join(ws.home, 'db'));
+      expect(report.database.psql).toBe(`psql -h ${path.join(ws.home, 'db')} -U ytsync postgres`);
+    }
 
     const human = await runInProcess(['status'], env);
     expect(human.code).toBe(0);
@@ -140,21 +143,19 @@ describe(`ytsync status (${TEST_DATABASE})`, () => {
     await store.save(stored);
   });
 
-  it('answers while a pull holds the database', async () => {
+  it('answers while a pull holds the database, with everything', async () => {
     const held = await openDatabase(loadConfig(ws.env), { pullLock: true, command: 'pull' });
     try {
       const report = await status(ws.env);
-      expect(report.busy.holder).toMatch(TEST_DATABASE === 'embedded' ? new RegExp(`ytsync pull, pid ${process.pid}\\b`) : /ytsync pull/);
-      if (TEST_DATABASE === 'embedded') {
-        // PGlite opens in one process at a time: what it holds cannot be read now.
-        expect(report).toMatchObject({ counts: null, lastRun: null, quota: { usedToday: null } });
-      } else {
-        expect(report.counts.items).toBeGreaterThan(0);
-      }
+      expect(report.busy.holder).toMatch(new RegExp(`^ytsync pull \\(pid ${process.pid} on .+\\), since `));
+      expect(report.counts.items).toBeGreaterThan(0);
+      expect(report.quota.usedToday).toBeGreaterThan(0);
+      expect(report.lastRun).not.toBeNull();
       expect(report.database.location).toBeTruthy();
       const human = await runInProcess(['status'], ws.env);
       expect(human.code).toBe(0);
-      expect(human.stdout).toMatch(/^Busy: +ytsync pull.* is using the database/m);
+      expect(human.stdout).toMatch(/^Busy: +ytsync pull.* is pulling now/m);
+      expect(human.stdout).toMatch(/^Mirror: +\d+ playlists/m);
     } finally {
       await held.close();
     }

@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { generateLibrary } from '../fakes/generate-library.js';
 import { YouTubeEmulator } from '../fakes/youtube-emulator.js';
 import { emulatorEnv } from './database.js';
+import { killServer, seedPrivateDatabase, testRoot } from './private-server.js';
 
 /**
  * The fixture the login and logout suites share: one emulator for the file, and per test a
@@ -28,7 +28,11 @@ export function useAuthSuite(prefix: string): AuthSuite {
     await suite.emu?.stop();
   });
   beforeEach(async () => {
-    suite.home = await mkdtemp(path.join(os.tmpdir(), prefix));
+    suite.home = await mkdtemp(path.join(testRoot(), prefix));
+    // As a home folder's parent usually is: others may pass (the private server may run as nobody).
+    await chmod(suite.home, 0o755);
+    await mkdir(path.join(suite.home, 'ytsync'), { mode: 0o700 });
+    await seedPrivateDatabase(path.join(suite.home, 'ytsync'));
     suite.env = {
       YTSYNC_HOME: path.join(suite.home, 'ytsync'),
       ...(emulatorEnv(suite.emu) as Record<string, string>),
@@ -37,6 +41,7 @@ export function useAuthSuite(prefix: string): AuthSuite {
     };
   });
   afterEach(async () => {
+    await killServer(path.join(suite.home, 'ytsync', 'db'));
     await rm(suite.home, { recursive: true, force: true });
   });
   return suite;

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { FileCredentialStore } from '../../src/auth/credential-store.js';
@@ -7,6 +6,7 @@ import { loadConfig, type Env } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import type { YouTubeEmulator } from '../fakes/youtube-emulator.js';
 import { emulatorCredentials } from './credentials.js';
+import { killServer, seedPrivateDatabase, testRoot } from './private-server.js';
 
 /** Which backend the database suites run on: set per vitest project (vitest.config.ts). */
 export const TEST_DATABASE = (process.env.YTSYNC_TEST_DATABASE ?? 'embedded') as 'embedded' | 'postgres';
@@ -14,12 +14,12 @@ export const ADMIN_URL = process.env.YTSYNC_TEST_POSTGRES_URL ?? 'postgres://pos
 
 let counter = 0;
 
-/** A throwaway YTSYNC_HOME and database (a fresh server database, or PGlite under the home). */
+/** A throwaway YTSYNC_HOME and database (a fresh database on the user's server, or the private server's under the home). */
 export interface Workspace {
   home: string;
   /** The program's environment: home, database, and the emulator's endpoints when given. */
   env: Env;
-  /** Opens the mirror for assertions (embedded: only while no ytsync process holds it). */
+  /** Opens the mirror for assertions, as any ytsync command would (also while one runs). */
   withDb<T>(work: (db: Db) => Promise<T>): Promise<T>;
   /** Writes credentials as `ytsync login` would, with a refresh token the emulator issued. */
   seedCredentials(emulator: YouTubeEmulator): Promise<string>;
@@ -36,7 +36,7 @@ export function emulatorEnv(emulator: YouTubeEmulator): Env {
 }
 
 export async function createWorkspace(emulator?: YouTubeEmulator): Promise<Workspace> {
-  const home = await mkdtemp(path.join(os.tmpdir(), 'ytsync-test-'));
+  const home = await mkdtemp(path.join(testRoot(), 'ytsync-test-'));
   let databaseUrl: string | undefined;
   let dbName: string | undefined;
   if (TEST_DATABASE === 'postgres') {
@@ -45,6 +45,8 @@ export async function createWorkspace(emulator?: YouTubeEmulator): Promise<Works
     const url = new URL(ADMIN_URL);
     url.pathname = `/${dbName}`;
     databaseUrl = url.toString();
+  } else {
+    await seedPrivateDatabase(home);
   }
   const env: Env = {
     YTSYNC_HOME: home,
@@ -69,6 +71,8 @@ export async function createWorkspace(emulator?: YouTubeEmulator): Promise<Works
     },
     async cleanup() {
       if (dbName) await admin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
+      // A test that killed its commands may leave their server for the next command to stop.
+      else await killServer(path.join(home, 'db'));
       await rm(home, { recursive: true, force: true });
     },
   };
