@@ -120,6 +120,7 @@ export function buildProgram(io: Io): Command {
     .option('--removed', 'only videos that left a playlist (with --playlist: that one)')
     .option('--limit <n>', 'show at most this many hits', positiveInt('--limit', 1, 10_000), 20)
     .option('--json', 'print one JSON document on stdout')
+    .allowUnknownOption() // -word is a word to leave out, not an option
     .addHelpText('after', browseHelp)
     .action(async (query: string[], opts) => {
       const { searchCommand } = await import('./commands/search.js');

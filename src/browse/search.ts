@@ -2,7 +2,7 @@ import type { Db } from '../db/connection.js';
 import { UsageError } from '../errors.js';
 import { availabilityOf, type Availability } from '../export/library-stream.js';
 import { findPlaylists } from '../history/changes-query.js';
-import { describeQuery, parseQuery } from './query-terms.js';
+import { describeQuery, parseQuery, type QueryTerm } from './query-terms.js';
 import { compileQuery, findCloseHits, findHits, membershipsOf, type HitRow, type MatchedIn, type SearchFilters } from './search-sql.js';
 import type { SearchSetup } from './search-setup.js';
 import { watchUrl } from './urls.js';
@@ -64,6 +64,14 @@ export interface SearchHit {
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
+/**
+ * Close matches are for words in Latin letters: pg_trgm takes a non-ASCII letter for a word
+ * only where the database's locale says so (not in the C locale of ytsync's private server),
+ * and search must answer the same on both.
+ */
+const latinOnly = (terms: QueryTerm[]) =>
+  terms.every((t) => t.exclude || /^[\u0000-\u007f]*$/u.test(t.text.normalize('NFKD').replace(/[\u0300-\u036f]/gu, '')));
+
 /** One search, inside the caller's read-only snapshot. */
 export async function runSearch(tx: Db, request: SearchRequest, setup: SearchSetup, warnings: string[]): Promise<SearchReport> {
   const terms = parseQuery(request.query);
@@ -80,7 +88,7 @@ export async function runSearch(tx: Db, request: SearchRequest, setup: SearchSet
 
   let rows: HitRow[] = await findHits(tx, compiled, filters, request.limit);
   let closeMatches = false;
-  if (rows.length === 0 && setup.trigramSchema !== null) {
+  if (rows.length === 0 && setup.trigramSchema !== null && latinOnly(terms)) {
     rows = await findCloseHits(tx, terms, compiled, filters, request.limit, setup.trigramSchema);
     closeMatches = rows.length > 0;
   }

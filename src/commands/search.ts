@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { openDatabase } from '../db/connection.js';
-import { untilInterrupted } from '../errors.js';
+import { untilInterrupted, UsageError } from '../errors.js';
 import { runSearch } from '../browse/search.js';
 import { missingExtensionsNotice, prepareSearch } from '../browse/search-setup.js';
 import { terminalOf } from '../output/cells.js';
@@ -18,6 +18,10 @@ export interface SearchOptions {
 
 /** `ytsync search QUERY…`: offline, from the database alone (no credentials, no API client). */
 export async function searchCommand({ config, io }: CommandContext, words: string[], options: SearchOptions): Promise<void> {
+  // `-word` reaches here as a word (the command lets unknown options through); a mistyped
+  // `--option` must not become something to look for.
+  const stray = words.find((w) => /^--./u.test(w));
+  if (stray) throw new UsageError(`unknown option '${stray}' (run ytsync search --help; to leave a word out, write -word).`);
   const database = await openDatabase(config, { pullLock: false, command: 'search' });
   const output = guardOutput(io.stdout);
   try {
