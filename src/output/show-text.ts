@@ -1,6 +1,6 @@
 import type { ShownItem, ShownPlaylist } from '../browse/playlist-items.js';
 import { formatLength, localDate, n, playlistName, plural, unavailabilityLabel } from './browse-labels.js';
-import { clean, layoutColumns, plainLine, tableRow, type ColumnSpec, type Terminal } from './cells.js';
+import { fitCell, layoutColumns, plainLine, tableRow, type ColumnSpec, type Terminal } from './cells.js';
 
 /**
  * `ytsync show` for people, one item at a time (the items stream). On a terminal: a heading,
@@ -12,7 +12,7 @@ import { clean, layoutColumns, plainLine, tableRow, type ColumnSpec, type Termin
 const SPECS: ColumnSpec[] = [
   { header: '#', min: 1, max: 6, align: 'right' },
   { header: 'Title', min: 16, max: 90 },
-  { header: 'Channel', min: 8, max: 24 },
+  { header: 'Channel', min: 8, max: 20 },
   { header: 'Length', min: 6, max: 8, align: 'right' },
   { header: 'Added', min: 10, max: 10 },
   { header: 'Status', min: 7, max: 28 },
@@ -45,15 +45,18 @@ export function showWriter(playlist: ShownPlaylist, terminal: Terminal, withRemo
     return { heading: () => '', item: (item) => `${plainLine([...cells(item).slice(0, 5), itemStatus(item) || 'available', item.url])}\n`, end: () => '' };
   }
   const most = String(playlist.items + (withRemoved ? playlist.removedItems : 0)).length;
-  const widths = layoutColumns(SPECS, [most, SPECS[1]!.max, SPECS[2]!.max, 8, 10, 18], terminal.columns);
+  // Widths for what may come (the items are not read yet): "private since 2026-03-02" fits.
+  const widths = layoutColumns(SPECS, [most, SPECS[1]!.max, SPECS[2]!.max, 8, 10, 24], terminal.columns);
   return {
-    heading: () => `${headingLine(playlist, withRemoved)}\n\n${tableRow(SPECS.map((s) => s.header), SPECS, widths, false)}\n`,
+    heading: () =>
+      `${headingLines(playlist, withRemoved).map((line) => fitCell(line, terminal.columns).trimEnd()).join('\n')}\n\n` +
+      `${tableRow(SPECS.map((s) => s.header), SPECS, widths, false)}\n`,
     item: (item) => `${tableRow(cells(item), SPECS, widths, false)}\n`,
     end: () => '',
   };
 }
 
-function headingLine(p: ShownPlaylist, withRemoved: boolean): string {
+function headingLines(p: ShownPlaylist, withRemoved: boolean): string[] {
   const facts = [
     plural(p.items, 'item'),
     `${formatLength(p.durationSeconds)} to watch`,
@@ -61,5 +64,5 @@ function headingLine(p: ShownPlaylist, withRemoved: boolean): string {
     p.removedItems > 0 ? `${n(p.removedItems)} removed${withRemoved ? ' (shown where they were)' : ' (--all shows them)'}` : '',
     p.removedAt !== null ? `gone from YouTube since ${localDate(p.removedAt)}` : '',
   ].filter(Boolean);
-  return clean(`"${playlistName(p)}" (${p.playlistId}): ${facts.join(', ')}`);
+  return [`"${playlistName(p)}" (${p.playlistId})`, facts.join(', ')];
 }
