@@ -17,7 +17,7 @@ export interface SearchSetup {
   database: string;
 }
 
-async function readSetup(db: Db): Promise<SearchSetup & { installed: string[]; mayCreate: boolean }> {
+async function readSetup(db: Db): Promise<SearchSetup & { installed: string[] }> {
   const [row] = await selectRows<{ unaccent: boolean; trigram_schema: string | null; installed: string[]; database: string }>(
     db,
     sql`SELECT EXISTS (SELECT 1 FROM pg_ts_config_map m JOIN pg_ts_dict d ON d.oid = m.mapdict
@@ -30,30 +30,21 @@ async function readSetup(db: Db): Promise<SearchSetup & { installed: string[]; m
   const missing: SearchSetup['missing'] = [];
   if (!row!.unaccent) missing.push('unaccent');
   if (row!.trigram_schema === null) missing.push('pg_trgm');
-  let mayCreate = false;
-  if (missing.some((name) => !row!.installed.includes(name))) {
-    // Trusted extensions (both are) need only CREATE on the database, when the server has them.
-    const [may] = await selectRows<{ may: boolean }>(
-      db,
-      sql`SELECT has_database_privilege(current_database(), 'CREATE') AND has_schema_privilege(current_schema(), 'CREATE')
-                 AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name IN ('unaccent', 'pg_trgm') AND installed_version IS NULL) AS may`,
-    ).catch(() => [{ may: false }]);
-    mayCreate = may?.may ?? false;
-  }
-  return { unaccent: row!.unaccent, trigramSchema: row!.trigram_schema, missing, database: row!.database, installed: row!.installed, mayCreate };
+  return { unaccent: row!.unaccent, trigramSchema: row!.trigram_schema, missing, database: row!.database, installed: row!.installed };
 }
 
 /**
- * The setup as it is, after catching up once the extensions can be had: installed by an admin
- * since the migration ran, or creatable now. Catching up rebuilds the search documents, once;
- * it is given up (and tried again next time) if a running pull keeps the table busy, or if this
- * role may not do it.
+ * The setup as it is — after catching up, once an admin has installed an extension the
+ * migration could not create. (Search itself never tries to create one: on a server that
+ * refuses, every search would leave an error in the server's log.) Catching up rebuilds the
+ * search documents, once; it is given up, and tried again next time, if a running pull keeps
+ * the table busy or this role may not alter it.
  */
 export async function prepareSearch(db: Db, onRebuild: (message: string) => void): Promise<SearchSetup> {
   const setup = await readSetup(db);
-  const improvable = setup.missing.some((name) => setup.installed.includes(name)) || setup.mayCreate;
-  if (!improvable) return setup;
-  onRebuild(`setting up search with the ${setup.missing.join(' and ')} extension${setup.missing.length > 1 ? 's' : ''} (once; this can take a while on a large library)…`);
+  const adoptable = setup.missing.filter((name) => setup.installed.includes(name));
+  if (adoptable.length === 0) return setup;
+  onRebuild(`setting up search with the ${adoptable.join(' and ')} extension${adoptable.length > 1 ? 's' : ''} (once; a few seconds per 100,000 videos)…`);
   try {
     await db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL lock_timeout = '3s'`);
@@ -75,7 +66,7 @@ export function missingExtensionsNotice(setup: SearchSetup): string | null {
   const statements = setup.missing.map((name) => `CREATE EXTENSION IF NOT EXISTS ${name};`).join(' ');
   return (
     `search works without the PostgreSQL extension${setup.missing.length > 1 ? 's' : ''} ${setup.missing.join(' and ')}, ` +
-    `which ytsync may not create on this server: ${lost.join('; ')}. ` +
+    `which ytsync could not create on this server: ${lost.join('; ')}. ` +
     `Ask the server's admin to run in database "${setup.database}": ${statements} — ytsync uses them from then on.`
   );
 }
