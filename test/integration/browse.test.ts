@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/connection.js';
 import { generateLibrary } from '../fakes/generate-library.js';
 import type { Library } from '../fakes/library.js';
 import { YouTubeEmulator } from '../fakes/youtube-emulator.js';
@@ -164,6 +166,17 @@ describe(`playlists and show (${TEST_DATABASE})`, () => {
     expectSameFields(search, documented.search);
     expectSameFields(await json(ws, 'playlists'), documented.playlists);
     expectSameFields(await json(ws, 'show', list.id, '--all'), documented.show);
+  });
+
+  it('answers while a pull holds the database', async () => {
+    const held = await openDatabase(loadConfig(ws.env), { pullLock: true, command: 'pull' });
+    try {
+      expect((await json(ws, 'playlists')).totals.items).toBeGreaterThan(0);
+      expect((await json(ws, 'show', list.id)).items.length).toBeGreaterThan(0);
+      expect((await runInProcess(['search', 'video'], ws.env)).code).toBe(0);
+    } finally {
+      await held.close();
+    }
   });
 
   it('escape codes only on a terminal (and not with NO_COLOR); tables fit the terminal', async () => {
