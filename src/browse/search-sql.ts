@@ -4,11 +4,12 @@ import { selectRows, toDate } from '../db/values.js';
 import type { QueryTerm } from './query-terms.js';
 
 /**
- * The search itself, in PostgreSQL (migrations/0005_search.sql made the objects):
+ * What a search matches, in PostgreSQL (migrations/0005_search.sql made the objects):
  * `videos.search_document` holds each video's titles (current and former, weight A), channel
  * (B) and description (C) as a tsvector in the accent-folding `ytsync_search` configuration,
  * behind a GIN index. A query's terms are folded by the same function as the documents
- * (ytsync_search_text), so what matches is decided in one place.
+ * (ytsync_search_text), so what matches is decided in one place. How hits are ranked:
+ * search-ranking.ts.
  */
 
 /** The tsqueries of one search, as text (a tsquery's text form casts back to it unchanged). */
@@ -66,7 +67,7 @@ export interface SearchFilters {
   removed: boolean;
 }
 
-function filterClauses(filters: SearchFilters, channelQuery: string | null): SQL {
+export function filterClauses(filters: SearchFilters, channelQuery: string | null): SQL {
   const clauses: SQL[] = [];
   if (filters.channelId !== null) {
     const byName = channelQuery === null ? sql`false` : sql`ts_filter(v.search_document, '{b}') @@ ${channelQuery}::tsquery`;
@@ -80,113 +81,6 @@ function filterClauses(filters: SearchFilters, channelQuery: string | null): SQL
     clauses.push(sql`EXISTS (SELECT 1 FROM playlist_videos f WHERE f.video_id = v.id AND ${inList} AND ${left})`);
   }
   return clauses.length === 0 ? sql`true` : sql.join(clauses, sql` AND `);
-}
-
-/** Where the wanted terms were all found: the titles, the titles and channel, or only with the description. */
-export type MatchedIn = 'title' | 'channel' | 'description' | 'close';
-const TIERS: MatchedIn[] = ['title', 'channel', 'description'];
-
-export interface HitRow {
-  rowId: number;
-  matchedIn: MatchedIn;
-  lastAddedAt: Date | null;
-  total: number;
-  videoId: string;
-  title: string | null;
-  formerTitles: string[];
-  channelTitle: string | null;
-  channelId: string | null;
-  durationSeconds: number | null;
-  publishedAt: Date | null;
-  unavailableReason: string | null;
-  unavailableSince: Date | null;
-}
-
-/** When the video was last put in one of your lists: the tie-breaker of the ranking. */
-const LAST_ADDED = sql`LEFT JOIN LATERAL (SELECT max(coalesce(pv.added_at, pv.first_seen)) AS at FROM playlist_videos pv WHERE pv.video_id = h.id) added ON true`;
-
-const VIDEO_COLUMNS = sql`v.youtube_id, v.title, v.former_titles, v.channel_title, v.channel_id, v.duration_seconds, v.published_at,
-                          v.unavailable_reason, v.unavailable_since`;
-
-/**
- * Ranked hits: the titles before the channel before the description, then the most recently
- * added first. `total` counts every hit, not only the `limit` returned.
- */
-export async function findHits(db: Db, query: CompiledQuery, filters: SearchFilters, limit: number): Promise<HitRow[]> {
-  const rows = await selectRows(
-    db,
-    sql`WITH hits AS (
-          SELECT v.id,
-                 CASE WHEN ts_filter(v.search_document, '{a}') @@ ${query.wanted}::tsquery THEN 0
-                      WHEN ts_filter(v.search_document, '{a,b}') @@ ${query.wanted}::tsquery THEN 1 ELSE 2 END AS tier
-            FROM videos v
-           WHERE v.search_document @@ ${query.match}::tsquery AND ${filterClauses(filters, query.channel)}
-        ), ranked AS (
-          SELECT h.id, h.tier, added.at AS last_added, count(*) OVER () AS total
-            FROM hits h ${LAST_ADDED}
-           ORDER BY h.tier, added.at DESC NULLS LAST, h.id DESC
-           LIMIT ${limit}
-        )
-        SELECT r.id AS row_id, r.tier, r.last_added, r.total::int AS total, ${VIDEO_COLUMNS}
-          FROM ranked r JOIN videos v ON v.id = r.id
-         ORDER BY r.tier, r.last_added DESC NULLS LAST, r.id DESC`,
-  );
-  return rows.map((r) => toHit(r, TIERS[r.tier as number]!));
-}
-
-/**
- * Titles that come close to the wanted words (a typo, a word cut short in the middle) when
- * nothing matched: pg_trgm's word similarity, through the trigram index on the titles. Only
- * where the extension is installed (`trigramSchema`).
- */
-export async function findCloseHits(
-  db: Db,
-  terms: QueryTerm[],
-  query: CompiledQuery,
-  filters: SearchFilters,
-  limit: number,
-  trigramSchema: string,
-): Promise<HitRow[]> {
-  const words = terms.filter((t) => !t.exclude).map((t) => t.text).join(' ');
-  const titles = sql`ytsync_search_text(array_prepend(v.title, v.former_titles))`;
-  const folded = sql`ytsync_search_text(ARRAY[${words}::text])`;
-  const schema = sql.raw(trigramSchema);
-  const notExcluded = query.excluded === null ? sql`true` : sql`NOT (v.search_document @@ ${query.excluded}::tsquery)`;
-  const rows = await selectRows(
-    db,
-    sql`WITH hits AS (
-          SELECT v.id, ${schema}.word_similarity(${folded}, ${titles}) AS similarity
-            FROM videos v
-           WHERE ${folded} OPERATOR(${schema}.<%) ${titles} AND ${notExcluded} AND ${filterClauses(filters, query.channel)}
-        ), ranked AS (
-          SELECT h.id, h.similarity, added.at AS last_added, count(*) OVER () AS total
-            FROM hits h ${LAST_ADDED}
-           ORDER BY h.similarity DESC, added.at DESC NULLS LAST, h.id DESC
-           LIMIT ${limit}
-        )
-        SELECT r.id AS row_id, r.last_added, r.total::int AS total, ${VIDEO_COLUMNS}
-          FROM ranked r JOIN videos v ON v.id = r.id
-         ORDER BY r.similarity DESC, r.last_added DESC NULLS LAST, r.id DESC`,
-  );
-  return rows.map((r) => toHit(r, 'close'));
-}
-
-function toHit(r: Record<string, unknown>, matchedIn: MatchedIn): HitRow {
-  return {
-    rowId: r.row_id as number,
-    matchedIn,
-    lastAddedAt: toDate(r.last_added),
-    total: r.total as number,
-    videoId: r.youtube_id as string,
-    title: r.title as string | null,
-    formerTitles: (r.former_titles as string[] | null) ?? [],
-    channelTitle: r.channel_title as string | null,
-    channelId: r.channel_id as string | null,
-    durationSeconds: r.duration_seconds as number | null,
-    publishedAt: toDate(r.published_at),
-    unavailableReason: r.unavailable_reason as string | null,
-    unavailableSince: toDate(r.unavailable_since),
-  };
 }
 
 export interface Membership {

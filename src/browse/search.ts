@@ -1,9 +1,11 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { UsageError } from '../errors.js';
 import { availabilityOf, type Availability } from '../export/library-stream.js';
 import { findPlaylists } from '../history/changes-query.js';
 import { describeQuery, parseQuery, type QueryTerm } from './query-terms.js';
-import { compileQuery, findCloseHits, findHits, membershipsOf, type HitRow, type MatchedIn, type SearchFilters } from './search-sql.js';
+import { findCloseHits, findHits, type MatchedIn } from './search-ranking.js';
+import { compileQuery, membershipsOf, type SearchFilters } from './search-sql.js';
 import type { SearchSetup } from './search-setup.js';
 import { watchUrl } from './urls.js';
 
@@ -86,10 +88,13 @@ export async function runSearch(tx: Db, request: SearchRequest, setup: SearchSet
     removed: request.removed,
   };
 
-  let rows: HitRow[] = await findHits(tx, compiled, filters, request.limit);
+  // The planner prices a tsvector match as cheap and, for a common word, reads the whole table,
+  // documents and all; the GIN index hands over the matching rows without reading documents.
+  await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+  let { total, hits: rows } = await findHits(tx, compiled, filters, request.limit);
   let closeMatches = false;
   if (rows.length === 0 && setup.trigramSchema !== null && latinOnly(terms)) {
-    rows = await findCloseHits(tx, terms, compiled, filters, request.limit, setup.trigramSchema);
+    ({ total, hits: rows } = await findCloseHits(tx, terms, compiled, filters, request.limit, setup.trigramSchema));
     closeMatches = rows.length > 0;
   }
   const memberships = await membershipsOf(tx, rows.map((r) => r.rowId));
@@ -101,7 +106,7 @@ export async function runSearch(tx: Db, request: SearchRequest, setup: SearchSet
       unavailable: request.unavailable,
       removed: request.removed,
     },
-    total: rows[0]?.total ?? 0,
+    total,
     limit: request.limit,
     closeMatches,
     warnings,

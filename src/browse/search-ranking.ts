@@ -1,0 +1,171 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { selectRows, toDate } from '../db/values.js';
+import type { QueryTerm } from './query-terms.js';
+import { filterClauses, type CompiledQuery, type SearchFilters } from './search-sql.js';
+
+/**
+ * How hits are ranked: every wanted word in a title (current or former) first, then those that
+ * needed the channel name, then those that needed the description; within each, the video you
+ * added to a list most recently first.
+ *
+ * A common word can match most of a library, and ranking all of its hits (when was each last
+ * added?) would take longer than the user waits. So the tiers are counted first (from the
+ * small `search_names` column, in the row), and only the tier the first page ends in is
+ * ranked: when it is small, by looking each hit's items up; when it is large, by walking your
+ * items from the most recently added down (playlist_videos_recent_idx) until the page is full.
+ */
+
+export type MatchedIn = 'title' | 'channel' | 'description' | 'close';
+const TIERS: MatchedIn[] = ['title', 'channel', 'description'];
+
+/** Above this many hits in a tier, walking the items beats looking every hit up. */
+const WALK_FROM = 2_000;
+
+export interface HitRow {
+  rowId: number;
+  matchedIn: MatchedIn;
+  lastAddedAt: Date | null;
+  videoId: string;
+  title: string | null;
+  formerTitles: string[];
+  channelTitle: string | null;
+  channelId: string | null;
+  durationSeconds: number | null;
+  publishedAt: Date | null;
+  unavailableReason: string | null;
+  unavailableSince: Date | null;
+}
+
+const inTitles = (q: CompiledQuery) => sql`ts_filter(v.search_names, '{a}') @@ ${q.wanted}::tsquery`;
+const inNames = (q: CompiledQuery) => sql`v.search_names @@ ${q.wanted}::tsquery`;
+
+function tierCondition(tier: number, q: CompiledQuery): SQL {
+  if (tier === 0) return inTitles(q);
+  if (tier === 1) return sql`${inNames(q)} AND NOT ${inTitles(q)}`;
+  return sql`NOT ${inNames(q)}`;
+}
+
+const matching = (q: CompiledQuery, f: SearchFilters) => sql`v.search_document @@ ${q.match}::tsquery AND ${filterClauses(f, q.channel)}`;
+
+/** Every hit, and how many of them are in the titles, and in the titles or channel. */
+async function countTiers(db: Db, q: CompiledQuery, f: SearchFilters): Promise<{ total: number; perTier: number[] }> {
+  const [row] = await selectRows<{ total: number; titles: number; names: number }>(
+    db,
+    sql`SELECT count(*)::int AS total, count(*) FILTER (WHERE ${inTitles(q)})::int AS titles, count(*) FILTER (WHERE ${inNames(q)})::int AS names
+          FROM videos v WHERE ${matching(q, f)}`,
+  );
+  return { total: row!.total, perTier: [row!.titles, row!.names - row!.titles, row!.total - row!.names] };
+}
+
+interface Ranked {
+  id: number;
+  at: Date | null;
+}
+
+/** A small tier: each hit's last addition looked up, then sorted. */
+async function rankByLookup(db: Db, q: CompiledQuery, f: SearchFilters, tier: number, needed: number): Promise<Ranked[]> {
+  const rows = await selectRows<{ id: number; at: unknown }>(
+    db,
+    sql`SELECT v.id, added.at
+          FROM videos v
+          LEFT JOIN LATERAL (SELECT max(coalesce(pv.added_at, pv.first_seen)) AS at FROM playlist_videos pv WHERE pv.video_id = v.id) added ON true
+         WHERE ${matching(q, f)} AND ${tierCondition(tier, q)}
+         ORDER BY added.at DESC NULLS LAST, v.id DESC
+         LIMIT ${needed}`,
+  );
+  return rows.map((r) => ({ id: r.id, at: toDate(r.at) }));
+}
+
+/**
+ * A large tier: items from the most recently added down, the first time each video shows up
+ * being its last addition. A video in several lists shows up several times, so more items than
+ * needed are read, and more again until the page is full or the items run out.
+ */
+async function rankByWalk(db: Db, q: CompiledQuery, f: SearchFilters, tier: number, needed: number): Promise<Ranked[]> {
+  for (let take = needed * 4 + 20; ; take *= 4) {
+    const rows = await selectRows<{ id: number; at: unknown }>(
+      db,
+      sql`SELECT v.id, coalesce(pv.added_at, pv.first_seen) AS at
+            FROM playlist_videos pv JOIN videos v ON v.id = pv.video_id
+           WHERE ${matching(q, f)} AND ${tierCondition(tier, q)}
+           ORDER BY coalesce(pv.added_at, pv.first_seen) DESC, v.id DESC
+           LIMIT ${take}`,
+    );
+    const seen = new Map<number, Ranked>();
+    for (const r of rows) if (!seen.has(r.id)) seen.set(r.id, { id: r.id, at: toDate(r.at) });
+    if (seen.size >= needed || rows.length < take) return [...seen.values()].slice(0, needed);
+  }
+}
+
+/** The first `limit` hits in rank order, and how many there are in all. */
+export async function findHits(db: Db, q: CompiledQuery, f: SearchFilters, limit: number): Promise<{ total: number; hits: HitRow[] }> {
+  const { total, perTier } = await countTiers(db, q, f);
+  const page: Array<Ranked & { tier: number }> = [];
+  for (let tier = 0; tier < TIERS.length && page.length < limit; tier++) {
+    if (perTier[tier] === 0) continue;
+    const rank = perTier[tier]! > WALK_FROM ? rankByWalk : rankByLookup;
+    for (const r of await rank(db, q, f, tier, limit - page.length)) page.push({ ...r, tier });
+  }
+  const details = await videoDetails(db, page.map((r) => r.id));
+  return { total, hits: page.map((r) => ({ ...details.get(r.id)!, rowId: r.id, matchedIn: TIERS[r.tier]!, lastAddedAt: r.at })) };
+}
+
+/**
+ * Titles that come close to the wanted words (a typo, a word cut short in the middle) when
+ * nothing matched: pg_trgm's word similarity, through the trigram index on the titles. Only
+ * where the extension is installed (`trigramSchema`).
+ */
+export async function findCloseHits(
+  db: Db,
+  terms: QueryTerm[],
+  q: CompiledQuery,
+  f: SearchFilters,
+  limit: number,
+  trigramSchema: string,
+): Promise<{ total: number; hits: HitRow[] }> {
+  const words = terms.filter((t) => !t.exclude).map((t) => t.text).join(' ');
+  const titles = sql`ytsync_search_text(array_prepend(v.title, v.former_titles))`;
+  const folded = sql`ytsync_search_text(ARRAY[${words}::text])`;
+  const schema = sql.raw(trigramSchema);
+  const notExcluded = q.excluded === null ? sql`true` : sql`NOT (v.search_document @@ ${q.excluded}::tsquery)`;
+  const rows = await selectRows<{ id: number; at: unknown; total: number }>(
+    db,
+    sql`SELECT v.id, added.at, count(*) OVER ()::int AS total
+          FROM videos v
+          LEFT JOIN LATERAL (SELECT max(coalesce(pv.added_at, pv.first_seen)) AS at FROM playlist_videos pv WHERE pv.video_id = v.id) added ON true
+         WHERE ${folded} OPERATOR(${schema}.<%) ${titles} AND ${notExcluded} AND ${filterClauses(f, q.channel)}
+         ORDER BY ${schema}.word_similarity(${folded}, ${titles}) DESC, added.at DESC NULLS LAST, v.id DESC
+         LIMIT ${limit}`,
+  );
+  const details = await videoDetails(db, rows.map((r) => r.id));
+  return { total: rows[0]?.total ?? 0, hits: rows.map((r) => ({ ...details.get(r.id)!, rowId: r.id, matchedIn: 'close' as const, lastAddedAt: toDate(r.at) })) };
+}
+
+type Details = Omit<HitRow, 'rowId' | 'matchedIn' | 'lastAddedAt'>;
+
+async function videoDetails(db: Db, ids: number[]): Promise<Map<number, Details>> {
+  if (ids.length === 0) return new Map();
+  const rows = await selectRows(
+    db,
+    sql`SELECT v.id, v.youtube_id, v.title, v.former_titles, v.channel_title, v.channel_id, v.duration_seconds, v.published_at,
+               v.unavailable_reason, v.unavailable_since
+          FROM videos v WHERE v.id = ANY(${sql.param(ids)}::int[])`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id as number,
+      {
+        videoId: r.youtube_id as string,
+        title: r.title as string | null,
+        formerTitles: (r.former_titles as string[] | null) ?? [],
+        channelTitle: r.channel_title as string | null,
+        channelId: r.channel_id as string | null,
+        durationSeconds: r.duration_seconds as number | null,
+        publishedAt: toDate(r.published_at),
+        unavailableReason: r.unavailable_reason as string | null,
+        unavailableSince: toDate(r.unavailable_since),
+      },
+    ]),
+  );
+}
