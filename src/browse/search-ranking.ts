@@ -47,12 +47,13 @@ function tierCondition(tier: number, q: CompiledQuery): SQL {
 const matching = (q: CompiledQuery, f: SearchFilters) => sql`v.search_document @@ ${q.match}::tsquery AND ${filterClauses(f, q.channel)}`;
 
 /**
- * The hits of one tier. In the titles or channel, the wanted words are in the document too
- * (search_names is its beginning), so only exclusions need the document itself: reading it back
- * from TOAST is what makes a check expensive.
+ * The hits of one tier. Found through the GIN index (`matching`), or — when walking the items,
+ * one video at a time — checked without the document where possible: in the titles or channel
+ * the wanted words are in the document too (search_names is its beginning), so only exclusions
+ * need it, and reading a document back from TOAST is what makes a check expensive.
  */
-function inTier(tier: number, q: CompiledQuery, f: SearchFilters): SQL {
-  if (tier === 2) return sql`${matching(q, f)} AND ${tierCondition(tier, q)}`;
+function inTier(tier: number, q: CompiledQuery, f: SearchFilters, oneByOne: boolean): SQL {
+  if (!oneByOne || tier === 2) return sql`${matching(q, f)} AND ${tierCondition(tier, q)}`;
   const excluded = q.excluded === null ? sql`true` : sql`NOT (v.search_document @@ ${q.excluded}::tsquery)`;
   return sql`${tierCondition(tier, q)} AND ${excluded} AND ${filterClauses(f, q.channel)}`;
 }
@@ -95,7 +96,7 @@ async function rankByLookup(db: Db, q: CompiledQuery, f: SearchFilters, tier: nu
     sql`SELECT v.id, added.at
           FROM videos v
           LEFT JOIN LATERAL (SELECT max(coalesce(pv.added_at, pv.first_seen)) AS at FROM playlist_videos pv WHERE pv.video_id = v.id) added ON true
-         WHERE ${inTier(tier, q, f)}
+         WHERE ${inTier(tier, q, f, false)}
          ORDER BY added.at DESC NULLS LAST, v.id DESC
          LIMIT ${needed}`,
   );
@@ -113,7 +114,7 @@ async function rankByWalk(db: Db, q: CompiledQuery, f: SearchFilters, tier: numb
       db,
       sql`SELECT v.id, coalesce(pv.added_at, pv.first_seen) AS at
             FROM playlist_videos pv JOIN videos v ON v.id = pv.video_id
-           WHERE ${inTier(tier, q, f)}
+           WHERE ${inTier(tier, q, f, true)}
            ORDER BY coalesce(pv.added_at, pv.first_seen) DESC, v.id DESC
            LIMIT ${take}`,
     );
