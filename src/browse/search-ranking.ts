@@ -47,13 +47,13 @@ function tierCondition(tier: number, q: CompiledQuery): SQL {
 const matching = (q: CompiledQuery, f: SearchFilters) => sql`v.search_document @@ ${q.match}::tsquery AND ${filterClauses(f, q.channel)}`;
 
 /**
- * The hits of one tier. Found through the GIN index (`matching`), or — when walking the items,
- * one video at a time — checked without the document where possible: in the titles or channel
- * the wanted words are in the document too (search_names is its beginning), so only exclusions
- * need it, and reading a document back from TOAST is what makes a check expensive.
+ * A hit of one tier, checked one video at a time (the walk) — without the document where
+ * possible: in the titles or channel the wanted words are in the document too (search_names is
+ * its beginning), so only exclusions need it, and reading a document back from TOAST is what
+ * makes a check expensive.
  */
-function inTier(tier: number, q: CompiledQuery, f: SearchFilters, oneByOne: boolean): SQL {
-  if (!oneByOne || tier === 2) return sql`${matching(q, f)} AND ${tierCondition(tier, q)}`;
+function inTier(tier: number, q: CompiledQuery, f: SearchFilters): SQL {
+  if (tier === 2) return sql`${matching(q, f)} AND ${tierCondition(tier, q)}`;
   const excluded = q.excluded === null ? sql`true` : sql`NOT (v.search_document @@ ${q.excluded}::tsquery)`;
   return sql`${tierCondition(tier, q)} AND ${excluded} AND ${filterClauses(f, q.channel)}`;
 }
@@ -89,18 +89,23 @@ interface Ranked {
   at: Date | null;
 }
 
-/** A small tier: each hit's last addition looked up, then sorted. */
-async function rankByLookup(db: Db, q: CompiledQuery, f: SearchFilters, tier: number, needed: number): Promise<Ranked[]> {
-  const rows = await selectRows<{ id: number; at: unknown }>(
+const tierOf = (q: CompiledQuery) => sql`CASE WHEN ${inTitles(q)} THEN 0 WHEN ${inNames(q)} THEN 1 ELSE 2 END`;
+
+/**
+ * Small tiers, 0 to `upTo`, in one statement (a phrase makes every statement re-read the
+ * documents of its candidates: once is enough): each hit's last addition looked up, then sorted.
+ */
+async function rankByLookup(db: Db, q: CompiledQuery, f: SearchFilters, upTo: number, needed: number): Promise<Array<Ranked & { tier: number }>> {
+  const rows = await selectRows<{ id: number; at: unknown; tier: number }>(
     db,
-    sql`SELECT v.id, added.at
-          FROM videos v
-          LEFT JOIN LATERAL (SELECT max(coalesce(pv.added_at, pv.first_seen)) AS at FROM playlist_videos pv WHERE pv.video_id = v.id) added ON true
-         WHERE ${inTier(tier, q, f, false)}
-         ORDER BY added.at DESC NULLS LAST, v.id DESC
+    sql`SELECT h.id, h.tier, added.at
+          FROM (SELECT v.id, ${tierOf(q)} AS tier FROM videos v WHERE ${matching(q, f)}) h
+          LEFT JOIN LATERAL (SELECT max(coalesce(pv.added_at, pv.first_seen)) AS at FROM playlist_videos pv WHERE pv.video_id = h.id) added ON true
+         WHERE h.tier <= ${upTo}
+         ORDER BY h.tier, added.at DESC NULLS LAST, h.id DESC
          LIMIT ${needed}`,
   );
-  return rows.map((r) => ({ id: r.id, at: toDate(r.at) }));
+  return rows.map((r) => ({ id: r.id, at: toDate(r.at), tier: r.tier }));
 }
 
 /**
@@ -114,7 +119,7 @@ async function rankByWalk(db: Db, q: CompiledQuery, f: SearchFilters, tier: numb
       db,
       sql`SELECT v.id, coalesce(pv.added_at, pv.first_seen) AS at
             FROM playlist_videos pv JOIN videos v ON v.id = pv.video_id
-           WHERE ${inTier(tier, q, f, true)}
+           WHERE ${inTier(tier, q, f)}
            ORDER BY coalesce(pv.added_at, pv.first_seen) DESC, v.id DESC
            LIMIT ${take}`,
     );
@@ -124,20 +129,25 @@ async function rankByWalk(db: Db, q: CompiledQuery, f: SearchFilters, tier: numb
   }
 }
 
-/** The first `limit` hits in rank order, and how many there are in all. */
+/**
+ * The first `limit` hits in rank order, and how many there are in all. The page ends in the
+ * first tier where the hits so far reach `limit`; the tiers before it fit whole.
+ */
 export async function findHits(db: Db, q: CompiledQuery, f: SearchFilters, limit: number): Promise<{ total: number; hits: HitRow[] }> {
   const counts = await countTiers(db, q, f);
-  const page: Array<Ranked & { tier: number }> = [];
-  for (let tier = 0; tier < TIERS.length && page.length < limit; tier++) {
-    const hits = counts.perTier[tier]!;
-    if (hits === 0) continue;
-    const needed = limit - page.length;
-    const rank = shouldWalk(hits, counts, needed) ? rankByWalk : rankByLookup;
-    for (const r of await rank(db, q, f, tier, needed)) page.push({ ...r, tier });
+  let last = 0;
+  let before = 0;
+  for (let tier = 0; tier < TIERS.length; tier++) {
+    if (counts.perTier[tier]! === 0) continue;
+    last = tier;
+    if (before + counts.perTier[tier]! >= limit) break;
+    before += counts.perTier[tier]!;
   }
-  const total = counts.total;
+  const walk = counts.total > 0 && shouldWalk(counts.perTier[last]!, counts, limit - before);
+  const page = walk && last === 0 ? [] : await rankByLookup(db, q, f, walk ? last - 1 : last, limit);
+  if (walk) for (const r of await rankByWalk(db, q, f, last, limit - page.length)) page.push({ ...r, tier: last });
   const details = await videoDetails(db, page.map((r) => r.id));
-  return { total, hits: page.map((r) => ({ ...details.get(r.id)!, rowId: r.id, matchedIn: TIERS[r.tier]!, lastAddedAt: r.at })) };
+  return { total: counts.total, hits: page.map((r) => ({ ...details.get(r.id)!, rowId: r.id, matchedIn: TIERS[r.tier]!, lastAddedAt: r.at })) };
 }
 
 /**
