@@ -10,15 +10,14 @@ import { filterClauses, type CompiledQuery, type SearchFilters } from './search-
  * added to a list most recently first.
  *
  * A common word can match most of a library, and ranking all of its hits (when was each last
- * added?) would take longer than the user waits. So the tiers are counted first (from the
- * small `search_names` column, in the row), and only the tier the first page ends in is
- * ranked: when it is small, by looking each hit's items up; when it is large, by walking your
- * items from the most recently added down (playlist_videos_recent_idx) until the page is full.
+ * added?) would take longer than the user waits. So the hits are counted per tier first (from
+ * the small `search_names` column, in the row), and only the tiers the first page needs are
+ * ranked: small ones by looking each hit's items up; a large one by walking your items from the
+ * most recently added down (playlist_videos_recent_idx) until the page is full.
  */
 
 export type MatchedIn = 'title' | 'channel' | 'description' | 'close';
 const TIERS: MatchedIn[] = ['title', 'channel', 'description'];
-
 
 export interface HitRow {
   rowId: number;
@@ -37,13 +36,7 @@ export interface HitRow {
 
 const inTitles = (q: CompiledQuery) => sql`ts_filter(v.search_names, '{a}') @@ ${q.wanted}::tsquery`;
 const inNames = (q: CompiledQuery) => sql`v.search_names @@ ${q.wanted}::tsquery`;
-
-function tierCondition(tier: number, q: CompiledQuery): SQL {
-  if (tier === 0) return inTitles(q);
-  if (tier === 1) return sql`${inNames(q)} AND NOT ${inTitles(q)}`;
-  return sql`NOT ${inNames(q)}`;
-}
-
+const tierOf = (q: CompiledQuery) => sql`CASE WHEN ${inTitles(q)} THEN 0 WHEN ${inNames(q)} THEN 1 ELSE 2 END`;
 const matching = (q: CompiledQuery, f: SearchFilters) => sql`v.search_document @@ ${q.match}::tsquery AND ${filterClauses(f, q.channel)}`;
 
 /**
@@ -53,59 +46,65 @@ const matching = (q: CompiledQuery, f: SearchFilters) => sql`v.search_document @
  * makes a check expensive.
  */
 function inTier(tier: number, q: CompiledQuery, f: SearchFilters): SQL {
-  if (tier === 2) return sql`${matching(q, f)} AND ${tierCondition(tier, q)}`;
+  if (tier === 2) return sql`${matching(q, f)} AND NOT ${inNames(q)}`;
   const excluded = q.excluded === null ? sql`true` : sql`NOT (v.search_document @@ ${q.excluded}::tsquery)`;
-  return sql`${tierCondition(tier, q)} AND ${excluded} AND ${filterClauses(f, q.channel)}`;
+  const names = tier === 0 ? inTitles(q) : sql`${inNames(q)} AND NOT ${inTitles(q)}`;
+  return sql`${names} AND ${excluded} AND ${filterClauses(f, q.channel)}`;
 }
-
-interface TierCounts {
-  total: number;
-  perTier: number[];
-  /** playlist_videos' rows, as the planner last counted them (counted now if it never did): how long a walk may be. */
-  items: number;
-}
-
-/** Every hit, and how many of them are in the titles, and in the titles or channel. */
-async function countTiers(db: Db, q: CompiledQuery, f: SearchFilters): Promise<TierCounts> {
-  const [row] = await selectRows<{ total: number; titles: number; names: number; items: number }>(
-    db,
-    sql`SELECT count(*)::int AS total, count(*) FILTER (WHERE ${inTitles(q)})::int AS titles, count(*) FILTER (WHERE ${inNames(q)})::int AS names,
-               (SELECT CASE WHEN reltuples > 0 THEN reltuples::float8 ELSE (SELECT count(*) FROM playlist_videos)::float8 END
-                  FROM pg_class WHERE oid = 'playlist_videos'::regclass) AS items
-          FROM videos v WHERE ${matching(q, f)}`,
-  );
-  return { total: row!.total, perTier: [row!.titles, row!.names - row!.titles, row!.total - row!.names], items: row!.items };
-}
-
-/**
- * Walking reads about items / hits items per hit it finds, each a cheap check; looking up costs
- * one index lookup per hit of the tier. Walk when hits² > items · needed (the constants cancel
- * out near enough: measured on 150,000 items, both take ~10 ms at ~2,000 hits).
- */
-const shouldWalk = (hits: number, counts: TierCounts, needed: number) => hits * hits > Math.max(counts.items, 1) * needed;
 
 interface Ranked {
   id: number;
   at: Date | null;
 }
 
-const tierOf = (q: CompiledQuery) => sql`CASE WHEN ${inTitles(q)} THEN 0 WHEN ${inNames(q)} THEN 1 ELSE 2 END`;
+interface FirstPass {
+  total: number;
+  /** The tier the first page ends in; walk it when `walk` (the tiers before it are in `ranked`). */
+  last: number;
+  walk: boolean;
+  ranked: Array<Ranked & { tier: number }>;
+}
 
 /**
- * Small tiers, 0 to `upTo`, in one statement (a phrase makes every statement re-read the
- * documents of its candidates: once is enough): each hit's last addition looked up, then sorted.
+ * One statement, so that the documents of a phrase's candidates are read once: every hit and
+ * its tier; how many per tier; which tier the page ends in (the first where the hits so far
+ * reach `limit`: the tiers before it fit whole); and, ranked by looking their items up, the
+ * hits of the tiers small enough for that. A tier is walked instead when hits² > items ·
+ * needed: a walk reads about items / hits items per hit it finds, each a cheap check, where a
+ * lookup costs an index lookup per hit (on 150,000 items both take ~10 ms at ~2,000 hits).
+ * `items` is playlist_videos' row count as the planner last counted it (counted now if never).
  */
-async function rankByLookup(db: Db, q: CompiledQuery, f: SearchFilters, upTo: number, needed: number): Promise<Array<Ranked & { tier: number }>> {
-  const rows = await selectRows<{ id: number; at: unknown; tier: number }>(
+async function firstPass(db: Db, q: CompiledQuery, f: SearchFilters, limit: number): Promise<FirstPass> {
+  const rows = await selectRows<{ total: number; last: number; walk: boolean; id: number | null; tier: number | null; at: unknown }>(
     db,
-    sql`SELECT h.id, h.tier, added.at
-          FROM (SELECT v.id, ${tierOf(q)} AS tier FROM videos v WHERE ${matching(q, f)}) h
-          LEFT JOIN LATERAL (SELECT max(coalesce(pv.added_at, pv.first_seen)) AS at FROM playlist_videos pv WHERE pv.video_id = h.id) added ON true
-         WHERE h.tier <= ${upTo}
-         ORDER BY h.tier, added.at DESC NULLS LAST, h.id DESC
-         LIMIT ${needed}`,
+    sql`WITH hits AS MATERIALIZED (
+          SELECT v.id, ${tierOf(q)} AS tier FROM videos v WHERE ${matching(q, f)}
+        ), counts AS (
+          SELECT count(*)::int AS total, count(*) FILTER (WHERE tier = 0)::int AS t0, count(*) FILTER (WHERE tier = 1)::int AS t1,
+                 (SELECT CASE WHEN reltuples > 0 THEN reltuples::float8 ELSE (SELECT count(*) FROM playlist_videos)::float8 END
+                    FROM pg_class WHERE oid = 'playlist_videos'::regclass) AS items
+            FROM hits
+        ), ends AS (
+          SELECT *, CASE WHEN t0 >= ${limit} THEN 0 WHEN t0 + t1 >= ${limit} THEN 1 ELSE 2 END AS last FROM counts
+        ), plan AS (
+          SELECT total, last,
+                 total > 0 AND (CASE last WHEN 0 THEN t0 WHEN 1 THEN t1 ELSE total - t0 - t1 END)::float8 ^ 2
+                   > greatest(items, 1) * (${limit} - CASE last WHEN 0 THEN 0 WHEN 1 THEN t0 ELSE t0 + t1 END) AS walk
+            FROM ends
+        )
+        SELECT plan.total, plan.last, plan.walk, ranked.id, ranked.tier, ranked.at
+          FROM plan LEFT JOIN LATERAL (
+            SELECT h.id, h.tier, added.at
+              FROM hits h
+              LEFT JOIN LATERAL (SELECT max(coalesce(pv.added_at, pv.first_seen)) AS at FROM playlist_videos pv WHERE pv.video_id = h.id) added ON true
+             WHERE h.tier <= plan.last - CASE WHEN plan.walk THEN 1 ELSE 0 END
+             ORDER BY h.tier, added.at DESC NULLS LAST, h.id DESC
+             LIMIT ${limit}) ranked ON true
+         ORDER BY ranked.tier, ranked.at DESC NULLS LAST, ranked.id DESC`,
   );
-  return rows.map((r) => ({ id: r.id, at: toDate(r.at), tier: r.tier }));
+  const head = rows[0]!;
+  const ranked = rows.filter((r) => r.id !== null).map((r) => ({ id: r.id!, tier: r.tier!, at: toDate(r.at) }));
+  return { total: head.total, last: head.last, walk: head.walk, ranked };
 }
 
 /**
@@ -129,25 +128,13 @@ async function rankByWalk(db: Db, q: CompiledQuery, f: SearchFilters, tier: numb
   }
 }
 
-/**
- * The first `limit` hits in rank order, and how many there are in all. The page ends in the
- * first tier where the hits so far reach `limit`; the tiers before it fit whole.
- */
+/** The first `limit` hits in rank order, and how many there are in all. */
 export async function findHits(db: Db, q: CompiledQuery, f: SearchFilters, limit: number): Promise<{ total: number; hits: HitRow[] }> {
-  const counts = await countTiers(db, q, f);
-  let last = 0;
-  let before = 0;
-  for (let tier = 0; tier < TIERS.length; tier++) {
-    if (counts.perTier[tier]! === 0) continue;
-    last = tier;
-    if (before + counts.perTier[tier]! >= limit) break;
-    before += counts.perTier[tier]!;
-  }
-  const walk = counts.total > 0 && shouldWalk(counts.perTier[last]!, counts, limit - before);
-  const page = walk && last === 0 ? [] : await rankByLookup(db, q, f, walk ? last - 1 : last, limit);
+  const { total, last, walk, ranked } = await firstPass(db, q, f, limit);
+  const page = [...ranked];
   if (walk) for (const r of await rankByWalk(db, q, f, last, limit - page.length)) page.push({ ...r, tier: last });
   const details = await videoDetails(db, page.map((r) => r.id));
-  return { total: counts.total, hits: page.map((r) => ({ ...details.get(r.id)!, rowId: r.id, matchedIn: TIERS[r.tier]!, lastAddedAt: r.at })) };
+  return { total, hits: page.map((r) => ({ ...details.get(r.id)!, rowId: r.id, matchedIn: TIERS[r.tier]!, lastAddedAt: r.at })) };
 }
 
 /**
