@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/db/connection.js';
 import { generateLibrary } from '../fakes/generate-library.js';
 import type { Library } from '../fakes/library.js';
 import { YouTubeEmulator } from '../fakes/youtube-emulator.js';
-import { runInProcess } from '../support/cli.js';
+import { runInProcess, spawnCli } from '../support/cli.js';
 import { createWorkspace, TEST_DATABASE, type Workspace } from '../support/database.js';
 import { expectNoStackTrace, rows } from '../support/scenario.js';
 
@@ -177,6 +177,21 @@ describe(`playlists and show (${TEST_DATABASE})`, () => {
     } finally {
       await held.close();
     }
+  });
+
+  it('a reader that goes away (`| head`) ends show quietly, exit 0', async () => {
+    // A list long enough to fill the pipe: 6,000 items of one video, added by SQL.
+    await ws.withDb((db) =>
+      db.execute(sql`
+        WITH list AS (INSERT INTO playlists (youtube_id, title) VALUES ('PLlong', 'Long list') RETURNING id)
+        INSERT INTO playlist_videos (youtube_id, playlist_id, video_id, position)
+        SELECT 'long' || g, (SELECT id FROM list), (SELECT min(id) FROM videos), g FROM generate_series(0, 5999) g`),
+    );
+    const { child, done } = spawnCli(['show', 'PLlong'], ws.env);
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const result = await done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
   });
 
   it('escape codes only on a terminal (and not with NO_COLOR); tables fit the terminal', async () => {
