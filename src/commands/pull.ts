@@ -87,7 +87,7 @@ export async function runPull({ config, io }: CommandContext, options: PullOptio
       onRetry: (what, reason, attempt, delayMs) =>
         reporter.event(`${what}: ${reason}, retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`),
     });
-    const summary = await pull({ db, client, etags, meter, reporter, signal: io.signal, concurrency: options.concurrency });
+    const summary = await pull({ db, client, etags, meter, reporter, signal: io.signal, lockLost: database.pullLockLost, concurrency: options.concurrency });
     reporter.stop();
     const quota = { usedToday: await unitsUsedOn(db), dailyLimit: config.dailyQuota, resetsAt: quotaResetsAt().toISOString() };
     return { ...summary, quota, database: { kind: database.kind, location: database.location } };

@@ -42,6 +42,8 @@ export interface PullDeps {
   meter: QuotaMeter;
   reporter: SyncReporter;
   signal: AbortSignal;
+  /** Aborts when the pull lock is lost: the run stops at its next page boundary with that reason. */
+  lockLost?: AbortSignal;
   concurrency: number;
 }
 
@@ -57,6 +59,9 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
   if (resumed) reporter.event(`continuing the unfinished run #${run.id} (started ${run.startedAt.toISOString()})`);
   const tally = new ChangeTally();
   const control = new RunControl(signal, reporter, tally, meter);
+  const { lockLost } = deps;
+  if (lockLost?.aborted) control.fail(lockLost.reason);
+  lockLost?.addEventListener('abort', () => control.fail(lockLost.reason), { once: true });
 
   let outcome: PullOutcome = 'complete';
   let reason: string | undefined;
