@@ -21,8 +21,6 @@ export interface Database {
   kind: 'postgres' | 'embedded';
   /** Where the data lives, safe to print (no password). */
   location: string;
-  /** Connections the pool may open at once. */
-  maxConnections: number;
   /** With the pull lock: aborts (with PullLockLost) if the session holding it is lost. */
   pullLockLost?: AbortSignal;
   close(): Promise<void>;
@@ -133,7 +131,6 @@ async function openPooled(
     db: drizzle({ client: pool, schema }) as unknown as Db,
     kind,
     location,
-    maxConnections: 7,
     ...(watch ? { pullLockLost: watch.lost } : {}),
     async close() {
       watch?.stop();

@@ -54,7 +54,7 @@ async function plan({ db, run }: PassContext): Promise<Map<string, ListRow>> {
   return new Map(lists.map((l) => [l.youtubeId, l]));
 }
 
-export function describeList(list: Pick<ListRow, 'kind' | 'title' | 'youtubeId'>): string {
+function describeList(list: Pick<ListRow, 'kind' | 'title' | 'youtubeId'>): string {
   return list.kind === 'likes' ? `the Liked videos list (${list.youtubeId})` : `playlist "${list.title ?? '(untitled)'}" (${list.youtubeId})`;
 }
 
