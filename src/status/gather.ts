@@ -32,7 +32,7 @@ export interface StatusReport {
   nextPullEstimate: CostEstimate | null;
 }
 
-const EMPTY_COUNTS: MirrorCounts = { playlists: 0, videos: 0, items: 0, removedItems: 0, unavailableVideos: 0 };
+const EMPTY_COUNTS: MirrorCounts = { playlists: 0, videos: 0, items: 0, removedItems: 0, unavailableVideos: 0, subscriptions: 0 };
 
 /** Everything `status` reports. Offline, credentials optional, never loads the Google client. */
 export async function gatherStatus(config: Config, now: Date = new Date()): Promise<StatusReport> {
