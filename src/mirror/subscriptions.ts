@@ -46,7 +46,7 @@ export async function writeSubscriptions(tx: Db, records: SubscriptionRecord[]):
                               coalesce(excluded.thumbnail_url, s.thumbnail_url), coalesce(excluded.subscribed_at, s.subscribed_at),
                               NULL::timestamptz)
       -- now() is the transaction's start: resubscribed_at equals it only on a row this statement brought back.
-      RETURNING (xmax = 0 OR s.resubscribed_at = now()) AS gained
+      RETURNING (xmax = 0 OR s.resubscribed_at IS NOT DISTINCT FROM now()) AS gained
     )
     SELECT (SELECT count(*)::int FROM written WHERE gained) AS gained, (SELECT count(*)::int FROM written WHERE NOT gained) AS changed`,
   );

@@ -148,6 +148,7 @@ const subscriptions: Handler = ({ lib, query, quirks, subscriptionsSalt, call })
     return project(full, parts, etagOf(full, quirks.etagStyle));
   };
   let all: Subscription[];
+  if ((query.mine === 'true' || query.channelId === subscriber.id) && lib.refuseSubscriptions) throw apiErrors.subscriptionForbidden();
   if (query.mine === 'true' || query.channelId === subscriber.id) all = lib.subscriptions;
   else if (query.channelId !== undefined) throw apiErrors.subscriptionForbidden();
   else if (query.id !== undefined) {
