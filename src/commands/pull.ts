@@ -1,9 +1,13 @@
 import { authorizedClient } from '../auth/oauth-client.js';
+import type { Config } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { openDatabase } from '../db/connection.js';
-import { YtsyncError } from '../errors.js';
+import { ExitCode, SilentExit, UsageError, YtsyncError } from '../errors.js';
+import { parseNotifyUrl, type NotifyDestination } from '../notify/destination.js';
+import { formatChangesReport } from '../output/changes-text.js';
 import { createReporter, type Reporter } from '../output/reporter.js';
 import { formatPullSummary } from '../output/summary.js';
+import { notify, runReport, type Notification } from '../report/after-pull.js';
 import { describeQuotaReset } from '../output/time.js';
 import { quotaResetsAt } from '../quota-day.js';
 import { costEstimateMessage } from '../status/pull-estimate.js';
@@ -18,14 +22,29 @@ export interface PullOptions {
   concurrency: number;
   json?: boolean;
   quiet?: boolean;
+  /** For cron's mail: print only the report of what this run saw leave; nothing on a quiet night. */
+  report?: boolean;
+  /** Where to send the report (overrides YTSYNC_NOTIFY_URL). */
+  notify?: string;
 }
 
+/** What `--report` keeps silent: nights that sort themselves out, for which no mail is wanted. */
+const SELF_RESOLVING: ReadonlySet<number> = new Set([ExitCode.quota, ExitCode.locked, ExitCode.sigint, ExitCode.sigterm]);
+
 export async function pullCommand(ctx: CommandContext, options: PullOptions): Promise<void> {
-  await runPull(ctx, options, await createReporter(ctx.io, { quiet: options.quiet }));
+  if (!options.report) return runPull(ctx, options, await createReporter(ctx.io, { quiet: options.quiet }));
+  try {
+    await runPull(ctx, options, await createReporter(ctx.io, { silent: true }));
+  } catch (error) {
+    // Quota (continues tomorrow), another pull still running, a signal: the exit code says it, the mail stays unsent.
+    if (error instanceof YtsyncError && SELF_RESOLVING.has(error.exitCode)) throw new SilentExit(error.exitCode);
+    throw error;
+  }
 }
 
 /** `ytsync pull` with the progress going to `reporter` (the command's: spinner, lines or quiet). */
 export async function runPull({ config, io }: CommandContext, options: PullOptions, reporter: Reporter): Promise<void> {
+  const destination = notifyDestination(config, options.notify);
   // Credentials first: not being logged in must not touch the database.
   const { client: oauth, flush: flushCredentials } = await authorizedClient(config);
   const database = await openDatabase(config, { pullLock: true, command: 'pull' });
@@ -52,11 +71,19 @@ export async function runPull({ config, io }: CommandContext, options: PullOptio
         reporter.event(`${what}: ${reason}, retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`),
     });
     const summary = await pull({ db, client, meter, reporter, signal: io.signal, concurrency: options.concurrency });
+    const report = options.report ? await runReport(db, summary.runId) : null;
+    const notification = destination ? await deliver(db, destination, io, reporter) : null;
     reporter.stop();
     const usedToday = await unitsUsedOn(db);
     const quota = { usedToday, dailyLimit: config.dailyQuota, resetsAt: quotaResetsAt().toISOString() };
-    if (options.json) io.stdout.write(`${JSON.stringify({ ...summary, quota, database: { kind: database.kind, location: database.location } }, null, 2)}\n`);
-    else io.stdout.write(`${formatPullSummary(summary, quota)}\n`);
+    if (options.json) {
+      const document = { ...summary, quota, database: { kind: database.kind, location: database.location }, notification };
+      io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    } else if (options.report) {
+      if (report) io.stdout.write(`${formatChangesReport(report)}${summary.warnings.map((w) => `\nwarning: ${w}`).join('')}\n`);
+    } else {
+      io.stdout.write(`${formatPullSummary(summary, quota)}\n`);
+    }
     const code = exitCodeOf(summary, io.signal);
     if (code !== 0) {
       const next = summary.outcome !== 'quota' ? 'progress is saved; the next `ytsync pull` continues.' : `progress is saved; the next \`ytsync pull\` continues after the quota resets ${describeQuotaReset(new Date(quota.resetsAt))}.`;
@@ -68,4 +95,34 @@ export async function runPull({ config, io }: CommandContext, options: PullOptio
     await flushCredentials();
     await database.close();
   }
+}
+
+/** `--notify URL` wins over YTSYNC_NOTIFY_URL (validated with the rest of the configuration). */
+function notifyDestination(config: Config, flag: string | undefined): NotifyDestination | undefined {
+  if (flag === undefined) return config.notify;
+  const parsed = parseNotifyUrl(flag);
+  // Never repeat the URL: it may hold a token or a secret topic.
+  if ('problem' in parsed) throw new UsageError(`--notify ${parsed.problem}.`);
+  return parsed;
+}
+
+/**
+ * Sends what the notification URL is owed. Whatever happens here, the pull's exit code stays
+ * its own: a failure is one warning line, and the report is kept for the next pull to send.
+ */
+async function deliver(db: Parameters<typeof notify>[0], destination: NotifyDestination, io: CommandContext['io'], reporter: Reporter): Promise<Notification | null> {
+  let notification: Notification | null;
+  try {
+    notification = await notify(db, destination, io.signal);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`ytsync: warning: could not prepare the report for the ${destination.display} (${reason}); the next pull tries again.\n`);
+    return { destination: destination.display, outcome: 'failed', runs: [], error: reason };
+  }
+  if (notification?.outcome === 'failed') {
+    io.stderr.write(`ytsync: warning: could not send the report to the ${destination.display} (${notification.error}); it is kept and sent with the next report.\n`);
+  } else if (notification?.outcome === 'sent') {
+    reporter.event(`report of pull${notification.runs.length === 1 ? '' : 's'} ${notification.runs.map((r) => `#${r}`).join(', ')} sent to the ${destination.display}`);
+  }
+  return notification;
 }

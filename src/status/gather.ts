@@ -5,6 +5,7 @@ import { describeDatabase, openDatabase } from '../db/connection.js';
 import { LockedError } from '../errors.js';
 import { quotaDay, quotaResetsAt } from '../quota-day.js';
 import { mirrorCounts, type MirrorCounts } from '../mirror/counts.js';
+import { undeliveredReportWarning } from '../report/deliveries.js';
 import { unitsUsedOn } from '../youtube/quota-meter.js';
 import type { CostEstimate } from './estimate.js';
 import { estimateNextPull, lastPullWarnings, mirroredAccount, recentRuns, serverPullHolder, unfinishedRun, type RunInfo, type UnfinishedRun } from './queries.js';
@@ -69,7 +70,7 @@ export async function gatherStatus(config: Config, now: Date = new Date()): Prom
     const runs = await recentRuns(db);
     return {
       ...report,
-      warnings: [...report.warnings, ...(await lastPullWarnings(db))],
+      warnings: [...report.warnings, ...(await lastPullWarnings(db)), ...[await undeliveredReportWarning(db)].filter((w): w is string => w !== null)],
       account: report.account ?? (await mirroredAccount(db)),
       busy: database.kind === 'postgres' ? holderObject(await serverPullHolder(db)) : null,
       counts: await mirrorCounts(db),
