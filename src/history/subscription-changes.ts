@@ -36,10 +36,9 @@ export async function subscriptionChanges(db: Db, bounds: Bounds): Promise<Subsc
                CASE WHEN ${within(sql`resubscribed_at`, bounds)} THEN resubscribed_at ELSE first_seen END AS seen_at,
                (removed_at IS NULL AND ${arrived}) AS gained, ${within(sql`removed_at`, bounds)} AS lost
           FROM subscriptions
-         WHERE (removed_at IS NULL AND ${arrived}) OR ${within(sql`removed_at`, bounds)}
-         ORDER BY lower(title), channel_youtube_id`,
+         WHERE (removed_at IS NULL AND ${arrived}) OR ${within(sql`removed_at`, bounds)}`,
   );
-  return found.map((r) => ({
+  const rows = found.map((r) => ({
     channelId: r.channel_youtube_id as string,
     title: r.title as string | null,
     subscribedAt: toDate(r.subscribed_at),
@@ -48,4 +47,14 @@ export async function subscriptionChanges(db: Db, bounds: Bounds): Promise<Subsc
     gained: r.gained as boolean,
     lost: r.lost as boolean,
   }));
+  return rows.sort(byTitle);
+}
+
+/**
+ * Alphabetically by title, as YouTube lists subscriptions, the same on every backend (the
+ * database's collation may be plain byte order): case-insensitive, accents next to their letter.
+ */
+export function byTitle(a: { title: string | null; channelId: string }, b: { title: string | null; channelId: string }): number {
+  const key = (t: string | null) => (t ?? '').toLocaleLowerCase('en-US');
+  return key(a.title).localeCompare(key(b.title), 'en-US') || (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0);
 }

@@ -127,7 +127,7 @@ describe(`changes: what left each playlist and why (${TEST_DATABASE})`, () => {
       [
         { channelId: unsubscribed.channelId, title: unsubscribed.title, subscribedAt: unsubscribed.subscribedAt.replace('Z', '.000Z'), removedAt: expect.any(String), reason: 'unsubscribed-or-gone' },
         { channelId: closed.channelId, title: closed.title, subscribedAt: expect.any(String), removedAt: expect.any(String), reason: 'unsubscribed-or-gone' },
-      ].sort((x, y) => x.title.toLowerCase().localeCompare(y.title.toLowerCase())),
+      ].sort((x, y) => x.title.toLocaleLowerCase('en-US').localeCompare(y.title.toLocaleLowerCase('en-US'), 'en-US')),
     );
     expect(report.totals).toEqual({
       added: 3,
