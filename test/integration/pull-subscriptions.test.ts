@@ -56,6 +56,10 @@ describe.each(['volatile', 'stable'] as const)(`subscriptions are mirrored like 
     expect(JSON.parse(idle.stdout).changes).toMatchObject({ subscriptionsGained: 0, subscriptionsLost: 0, subscriptionsChanged: 0 });
     expect(s.emulator.quota.used - units).toBe(minimumUnits(expected));
     expect(await s.ws.withDb(rowWrites)).toEqual(writes);
+    console.log(
+      `[subscriptions ${TEST_DATABASE}, etags ${etags}] ${expected.subscriptions.length} subscriptions over ${expected.subscriptionsPaged} places: ` +
+        `first pull ${units} units, idle night ${s.emulator.quota.used - units}, minimum ${minimumUnits(expected)}`,
+    );
 
     // Between two nights: subscribed, unsubscribed, a channel renamed, one closed.
     const live = lib.subscriptions.filter((x) => !x.gone);
@@ -123,7 +127,9 @@ describe(`a pull stopped inside the subscriptions list (${TEST_DATABASE})`, () =
     await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
     if (unsubscribed) expect((await subscriptionRows(s)).find((r) => r.channel_youtube_id === unsubscribed)?.removed_at).toEqual(expect.anything());
     // The pages stored before the stop are read again (page tokens are offsets), nothing else.
-    expect(firstDay + s.emulator.quota.used).toBe(minimumUnits(expected) + verificationUnits(stop, expected.playlists.length));
+    const bound = minimumUnits(expected) + verificationUnits(stop, expected.playlists.length);
+    console.log(`[subscriptions resume ${TEST_DATABASE}${shift ? ', shifted' : ''}] units ${firstDay} + ${s.emulator.quota.used} = minimum ${minimumUnits(expected)} + ${verificationUnits(stop, expected.playlists.length)} read again`);
+    expect(firstDay + s.emulator.quota.used).toBe(bound);
   });
 });
 
