@@ -62,7 +62,7 @@ export function buildProgram(io: Io): Command {
 
   program
     .command('pull')
-    .description('Mirror every playlist, the Liked list, their items and video details; resumes an unfinished run.')
+    .description('Mirror every playlist, the Liked list, their items, video details and your subscriptions; resumes an unfinished run.')
     .addOption(new Option('--max-units <n>', 'spend at most this many quota units in this run').argParser(positiveInt('--max-units')))
     .option('--concurrency <n>', 'playlists fetched at once', positiveInt('--concurrency'), 4)
     .option('--json', 'print one JSON summary on stdout (human text goes to stderr)')
