@@ -7,6 +7,7 @@ import { BudgetReached, type QuotaMeter } from '../youtube/quota-meter.js';
 import { itemsPass } from './items-pass.js';
 import type { PassContext } from './pass-context.js';
 import { playlistsPass } from './playlists-pass.js';
+import { subscriptionsPass } from './subscriptions-pass.js';
 import { ChangeTally, RunControl, type SyncReporter } from './run-control.js';
 import { endInvocation, listWarnings, openRun, recordChannel } from './run-store.js';
 import { videosPass } from './videos-pass.js';
@@ -49,7 +50,7 @@ export interface PullDeps {
 
 /**
  * One `ytsync pull`: continues the unfinished run or starts one, runs the passes in order
- * (channel → playlists → items → videos) and records how this invocation ended. Failures that
+ * (channel → playlists → subscriptions → items → videos) and records how this invocation ended. Failures that
  * the user should see as an exit code other than 1 are returned in the summary; anything
  * unexpected is recorded as 'failed' and rethrown.
  */
@@ -77,7 +78,7 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
     }
     if (!run.likesPlaylistId) reporter.warn(NO_LIKES_WARNING);
     const ctx: PassContext = { db, client, control, run, invocation: run.invocations, concurrency: deps.concurrency };
-    for (const pass of [playlistsPass, itemsPass, videosPass]) {
+    for (const pass of [playlistsPass, subscriptionsPass, itemsPass, videosPass]) {
       await pass(ctx);
       if (control.stopped) break;
     }
