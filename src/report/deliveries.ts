@@ -46,16 +46,27 @@ export interface DeliveryRecord {
   document?: unknown;
 }
 
+/**
+ * Records an attempt. A report that got through (or found nothing to say) covers every earlier
+ * attempt, failed ones and their kept documents included: those rows go, so the table holds the
+ * last delivery and the failures since — not one row per night forever.
+ */
 export async function recordDelivery(db: Db, record: DeliveryRecord): Promise<void> {
-  await db.insert(reportDeliveries).values({
-    outcome: record.outcome,
-    firstRunId: record.window.firstRunId,
-    lastRunId: record.window.lastRunId,
-    windowFrom: record.window.from,
-    windowTo: record.window.to,
-    destination: record.destination,
-    error: record.error ?? null,
-    document: record.document ?? null,
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(reportDeliveries)
+      .values({
+        outcome: record.outcome,
+        firstRunId: record.window.firstRunId,
+        lastRunId: record.window.lastRunId,
+        windowFrom: record.window.from,
+        windowTo: record.window.to,
+        destination: record.destination,
+        error: record.error ?? null,
+        document: record.document ?? null,
+      })
+      .returning({ id: reportDeliveries.id });
+    if (record.outcome !== 'failed') await tx.delete(reportDeliveries).where(sql`${reportDeliveries.id} < ${row!.id}`);
   });
 }
 

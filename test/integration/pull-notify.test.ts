@@ -119,6 +119,9 @@ describe(`pull --notify / YTSYNC_NOTIFY_URL (${TEST_DATABASE})`, () => {
     expect(JSON.parse((await runInProcess(['status', '--json'], env)).stdout).warnings).toEqual([]);
     expect((await runInProcess(['pull'], env)).code).toBe(0);
     expect(receiver.received).toHaveLength(2);
+    // What is covered goes: the table keeps the latest attempt, not one row per night.
+    const left = await s.ws.withDb((db) => rows<{ outcome: string }>(db, sql`SELECT outcome FROM report_deliveries ORDER BY id`));
+    expect(left.map((r) => r.outcome)).toEqual(['nothing']);
   });
 
   it('a URL it cannot use is a configuration error (exit 2), named without its secrets', async () => {
