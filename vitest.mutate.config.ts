@@ -22,7 +22,7 @@ export default defineConfig({
             'test/integration/failures-{quota,malformed,mutations,faults}.test.ts',
             'test/integration/{changes,status,auth-pull}.test.ts',
           ],
-          exclude: ['test/integration/pull-locking.test.ts', 'test/integration/pull-crash.test.ts'],
+          exclude: ['test/integration/pull-locking.test.ts', 'test/integration/pull-crash.test.ts', 'test/integration/pull-report.test.ts'],
           env: { YTSYNC_TEST_DATABASE: 'postgres' },
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -4,7 +4,8 @@
  * pulls it as cron would (a child process). Prints, night by night, the etag cache's rows (read
  * whole by every pull) and the pull's peak RSS: both must stay flat, not grow with the nights.
  *
- *   npm run bench:nights -- [--nights 30] [--scale 0.1] [--backend embedded|postgres]
+ * Part of `npm run bench` (after the pulls; `--no-nights` leaves it out), or alone:
+ *   npm run bench:nights -- [--nights 30] [--nights-scale 0.1] [--nights-backend embedded|postgres]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,9 +28,9 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 const nights = Number(arg('nights', '30'));
-const scale = Number(arg('scale', '0.1'));
+const scale = Number(arg('nights-scale', '0.1'));
 const serverUrl = process.env.DATABASE_URL ?? process.env.YTSYNC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const backend = arg('backend', 'embedded') as 'embedded' | 'postgres';
+const backend = arg('nights-backend', 'embedded') as 'embedded' | 'postgres';
 
 /** One pull as cron runs it; returns its peak RSS in MB. */
 function pull(env: NodeJS.ProcessEnv): Promise<number> {

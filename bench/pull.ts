@@ -228,3 +228,6 @@ console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of table.slice(1)) console.log(line(r));
 console.log('\nDB share: wall time with a query or transaction in flight; client CPU: the program\'s user+system CPU time ÷ wall (100% = one core); emulator CPU: the same for the emulator serving it (this process).');
 console.log('bound = latency × max(longest playlist\'s pages, requests ÷ concurrency); minimum = SPEC.md ceil(P/50)+Σceil(items/50)+ceil(V/50)+1');
+
+// Then nights go by: does state that should stay flat stay flat? (bench/nights.ts)
+if (!process.argv.includes('--no-nights')) await import('./nights.js');

@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config.js';
 import type { CommandContext, Io } from './context.js';
-import { ExitCode, UsageError, YtsyncError } from './errors.js';
+import { ExitCode, SilentExit, UsageError, YtsyncError } from './errors.js';
 import { commandHelp, environmentHelp, exitCodesHelp } from './output/help.js';
 import { version } from './version.js';
 
@@ -62,12 +62,16 @@ export function buildProgram(io: Io): Command {
 
   program
     .command('pull')
-    .description('Mirror every playlist, the Liked list, their items and video details; resumes an unfinished run.')
+    .description('Mirror every playlist, the Liked list, their items, video details and your subscriptions; resumes an unfinished run.')
     .addOption(new Option('--max-units <n>', 'spend at most this many quota units in this run').argParser(positiveInt('--max-units')))
     .option('--concurrency <n>', 'playlists fetched at once', positiveInt('--concurrency'), 4)
     .option('--json', 'print one JSON summary on stdout (human text goes to stderr)')
     .option('-q, --quiet', 'print only the summary and errors (for cron)')
-    .addHelpText('after', commandHelp(['DATABASE_URL', 'YTSYNC_HOME', 'YTSYNC_API_ROOT', 'YTSYNC_OAUTH', 'YTSYNC_DAILY_QUOTA', 'NO_COLOR', 'DEBUG'], [0, 1, 2, 3, 4, 75, 130]))
+    .addOption(
+      new Option('--report', "for cron's mail: print only what this run saw leave (with why), nothing at all on a quiet night; errors that need you still print").conflicts('json'),
+    )
+    .option('--notify <url>', 'send that report to an ntfy topic or a JSON webhook (default: $YTSYNC_NOTIFY_URL)')
+    .addHelpText('after', commandHelp(['DATABASE_URL', 'YTSYNC_HOME', 'YTSYNC_API_ROOT', 'YTSYNC_OAUTH', 'YTSYNC_DAILY_QUOTA', 'YTSYNC_NOTIFY_URL', 'NO_COLOR', 'DEBUG'], [0, 1, 2, 3, 4, 75, 130]))
     .action(async (opts) => {
       const { pullCommand } = await import('./commands/pull.js');
       await pullCommand(ctx(), opts);
@@ -168,6 +172,7 @@ function reportError(error: unknown, io: Io): number {
     // --help and --version end through exitOverride with code 0; commander already printed usage errors.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
+  if (error instanceof SilentExit) return error.exitCode;
   if (error instanceof YtsyncError) {
     io.stderr.write(`ytsync: ${error.message}\n`);
     if (isDebug(io) && !(error instanceof UsageError)) io.stderr.write(`${error.stack}\n`);

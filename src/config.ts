@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { parseNotifyUrl, type NotifyDestination } from './notify/destination.js';
 import { isLoopbackHost, redactUrl } from './redact.js';
 
 /** Everything the environment (and the optional .env) can set, validated and typed. */
@@ -16,6 +17,8 @@ export interface Config {
   apiRoot: string;
   oauth: { authUrl: string; tokenUrl: string; revokeUrl: string };
   dailyQuota: number;
+  /** Where `pull` sends its report (YTSYNC_NOTIFY_URL); `--notify` overrides it. */
+  notify: NotifyDestination | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -76,6 +79,15 @@ export function loadConfig(env: Env): Config {
     }
   }
 
+  // Its value is never repeated in a message: the URL may hold a token or a secret topic.
+  const notifyRaw = nonEmpty('YTSYNC_NOTIFY_URL');
+  let notify: NotifyDestination | undefined;
+  if (notifyRaw !== undefined) {
+    const parsed = parseNotifyUrl(notifyRaw);
+    if ('problem' in parsed) problems.push(`YTSYNC_NOTIFY_URL ${parsed.problem}`);
+    else notify = parsed;
+  }
+
   const config: Config = {
     databaseUrl,
     home: path.resolve(home),
@@ -90,6 +102,7 @@ export function loadConfig(env: Env): Config {
       revokeUrl: url('YTSYNC_OAUTH_REVOKE_URL', GOOGLE.revokeUrl, ['http:', 'https:']),
     },
     dailyQuota,
+    notify,
   };
   if (problems.length > 0) throw new UsageError(`Invalid configuration: ${problems.join('; ')}.`);
   return config;

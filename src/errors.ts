@@ -55,6 +55,16 @@ export class AuthError extends YtsyncError {
   }
 }
 
+/**
+ * Ends the command with its exit code and prints nothing: `pull --report` on a night that needs no
+ * mail (stopped on quota, another pull still running, stopped by a signal). The code still tells.
+ */
+export class SilentExit extends YtsyncError {
+  constructor(exitCode: ExitCode) {
+    super('', exitCode);
+  }
+}
+
 /** Another pull holds this database. */
 export class LockedError extends YtsyncError {
   constructor(message: string) {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Config } from '../config.js';
 import { UsageError } from '../errors.js';
+import { CONSOLE } from './setup-guide.js';
 
 /** The OAuth client ytsync authorizes as: a Google Cloud "Desktop app" client. */
 export interface OAuthClientId {
@@ -11,8 +12,12 @@ export interface OAuthClientId {
 }
 
 const DESKTOP_APP_HOWTO =
-  'Create a "Desktop app" client instead (Google Cloud Console → APIs & Services → Credentials → ' +
-  'Create credentials → OAuth client ID → Application type: Desktop app) and download its JSON.';
+  `Create a "Desktop app" OAuth client in your Google Cloud project (${CONSOLE.createClient}, Application type: ` +
+  'Desktop app), download its JSON and run `ytsync login --client-secret <that file>`; the consent screen and test users ' +
+  'you set up stay as they are. (`ytsync login` without a client prints every step.)';
+
+/** No client anywhere (flag, environment, earlier login): `ytsync login` then prints the whole setup. */
+export class NoOAuthClient extends UsageError {}
 
 /**
  * Parses the JSON Google Cloud Console downloads for an OAuth client. Only `installed`
@@ -28,7 +33,14 @@ export function parseClientSecretJson(text: string, file: string): OAuthClientId
   }
   const root = isObject(parsed) ? parsed : {};
   if (isObject(root.web) && !isObject(root.installed)) {
-    throw new UsageError(`${file} is a "Web application" OAuth client, which cannot use ytsync's loopback login. ${DESKTOP_APP_HOWTO}`);
+    throw new UsageError(
+      `${file} is the JSON of a "Web application" OAuth client, which ytsync cannot log in with: ytsync receives Google's answer ` +
+        'on 127.0.0.1 at a port chosen at each login, and Google allows that only for a "Desktop app" client (a Web client ' +
+        `needs every redirect URI registered in advance). ${DESKTOP_APP_HOWTO}`,
+    );
+  }
+  if (root.type === 'service_account') {
+    throw new UsageError(`${file} is a service account key, not an OAuth client: a service account has no YouTube channel to read. ${DESKTOP_APP_HOWTO}`);
   }
   const installed = root.installed;
   if (!isObject(installed)) {
@@ -71,10 +83,7 @@ export async function resolveOAuthClient(
     throw new UsageError('Set both YTSYNC_CLIENT_ID and YTSYNC_CLIENT_SECRET, or pass --client-secret FILE.');
   }
   if (stored) return { ...stored, source: 'the previous login' };
-  throw new UsageError(
-    'No OAuth client: pass --client-secret FILE (the JSON of a Google Cloud "Desktop app" OAuth client) ' +
-      'or set YTSYNC_CLIENT_ID and YTSYNC_CLIENT_SECRET.',
-  );
+  throw new NoOAuthClient('no OAuth client yet: set one up as above, then run `ytsync login --client-secret FILE`.');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,8 +1,8 @@
 import type { CommandContext } from '../context.js';
 import { openDatabase } from '../db/connection.js';
 import { untilInterrupted, UsageError } from '../errors.js';
-import { arrivals, completeRuns, databaseNow, departures, findPlaylists, playlistChanges, renames } from '../history/changes-query.js';
-import { buildChangesReport } from '../history/changes-report.js';
+import { completeRuns, databaseNow, findPlaylists } from '../history/changes-query.js';
+import { gatherChanges } from '../history/gather.js';
 import { parseSince, resolveWindow, type WindowRequest } from '../history/window.js';
 import { formatChangesReport } from '../output/changes-text.js';
 
@@ -27,13 +27,7 @@ export async function changesCommand({ config, io }: CommandContext, options: Ch
         const runs = await completeRuns(tx, ('runs' in request ? request.runs : 1) + 1);
         const window = resolveWindow(request, runs, now);
         const only = options.playlist === undefined ? null : await findPlaylists(tx, options.playlist);
-        const bounds = { from: window.from, to: window.to };
-        return buildChangesReport(window, {
-          departures: await departures(tx, bounds, only),
-          arrivals: await arrivals(tx, bounds, only),
-          playlists: await playlistChanges(tx, bounds, only),
-          renames: await renames(tx, bounds, only),
-        });
+        return gatherChanges(tx, window, only);
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     ));

@@ -9,6 +9,7 @@ import { CsvExportWriter } from '../export/csv-format.js';
 import { JsonExportWriter } from '../export/json-format.js';
 import { streamLibrary } from '../export/library-stream.js';
 import { ChunkedSink } from '../export/sink.js';
+import { readSubscriptions } from '../export/subscriptions.js';
 import type { ExportWriter } from '../export/writer.js';
 
 export interface ExportOptions {
@@ -31,7 +32,7 @@ export async function exportCommand({ config, io }: CommandContext, options: Exp
     if (options.out) file = await BackupFile.open(options.out);
     const sink = new ChunkedSink(file?.stream ?? io.stdout);
     const writer: ExportWriter = format === 'csv' ? new CsvExportWriter(sink) : new JsonExportWriter(sink);
-    const counts = { playlists: 0, items: 0 };
+    const counts = { playlists: 0, items: 0, subscriptions: 0 };
     await database.db.transaction(
       async (tx) => {
         const [account] = await selectRows<{ channel_id: string; title: string | null }>(tx, sql`SELECT channel_id, title FROM account WHERE id = 1`);
@@ -50,11 +51,17 @@ export async function exportCommand({ config, io }: CommandContext, options: Exp
             await writer.item(event.item);
           }
         }
+        if (writer.takesSubscriptions) {
+          const subscriptions = await readSubscriptions(tx, includeRemoved);
+          counts.subscriptions = subscriptions.length;
+          await writer.subscriptions(subscriptions);
+        }
         await writer.end();
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     );
-    const what = `${counts.playlists.toLocaleString('en-US')} playlists, ${counts.items.toLocaleString('en-US')} items`;
+    const n = (value: number) => value.toLocaleString('en-US');
+    const what = `${n(counts.playlists)} playlists, ${n(counts.items)} items${format === 'json' ? `, ${n(counts.subscriptions)} subscriptions` : ''}`;
     if (file) {
       await file.commit();
       io.stdout.write(`exported ${what} to ${file.target} (${format})\n`);

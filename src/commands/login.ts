@@ -1,7 +1,8 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { describeHttpError, LoopbackAuthorizationFlow } from '../auth/authorization-flow.js';
 import { openBrowser } from '../auth/browser.js';
-import { resolveOAuthClient } from '../auth/client-secret.js';
+import { NoOAuthClient, resolveOAuthClient } from '../auth/client-secret.js';
+import { setupGuide } from '../auth/setup-guide.js';
 import type { CredentialStore, StoredCredentials } from '../auth/credential-store.js';
 import { credentialStore, endpointsOf, newOAuthClient } from '../auth/oauth-client.js';
 import type { Config } from '../config.js';
@@ -26,7 +27,11 @@ export interface LoginOptions {
 export async function loginCommand(ctx: CommandContext, opts: LoginOptions): Promise<void> {
   const { config, io } = ctx;
   const store = credentialStore(config);
-  const oauthClient = await resolveOAuthClient(config, opts.clientSecret, await previousClient(store));
+  const oauthClient = await resolveOAuthClient(config, opts.clientSecret, await previousClient(store)).catch((error: unknown) => {
+    // A first login: the numbered setup, then the error's one line with the command to run next.
+    if (error instanceof NoOAuthClient) io.stderr.write(`${setupGuide()}\n`);
+    throw error;
+  });
   const client = newOAuthClient(config, oauthClient.clientId, oauthClient.clientSecret);
 
   const flow = new LoopbackAuthorizationFlow(client, {

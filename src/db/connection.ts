@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Config } from '../config.js';
 import { LockedError, UsageError } from '../errors.js';
 import { LOCK_NAMESPACE, MIGRATE_LOCK, PULL_LOCK } from './lock-keys.js';
+import { watchPullLock } from './lock-watch.js';
 import { schema, type Schema } from './schema.js';
 import { isUpToDate, MIGRATIONS_FOLDER } from './migrations.js';
 import { redactUrl } from '../redact.js';
@@ -20,8 +21,8 @@ export interface Database {
   kind: 'postgres' | 'embedded';
   /** Where the data lives, safe to print (no password). */
   location: string;
-  /** Connections the pool may open at once. */
-  maxConnections: number;
+  /** With the pull lock: aborts (with PullLockLost) if the session holding it is lost. */
+  pullLockLost?: AbortSignal;
   close(): Promise<void>;
 }
 
@@ -74,7 +75,18 @@ async function openPooled(
   // (or the machine) can lose the last fraction of a second of pages, never half a page (each
   // page and its resume point are one transaction), and the next pull refetches them;
   // meanwhile a pull does not wait for one disk flush per page.
-  const settings = { ...connection, application_name: applicationName, options: '-c synchronous_commit=off' };
+  //
+  // Nothing may hang forever: TCP keepalive on both ends (a dead peer is noticed in about a
+  // minute, and the server then drops the dead session's locks), and any one statement is cut
+  // off after 10 minutes — far beyond anything ytsync asks (a page is milliseconds).
+  const serverSide = ['synchronous_commit=off', 'statement_timeout=600000', 'tcp_keepalives_idle=30', 'tcp_keepalives_interval=10', 'tcp_keepalives_count=3'];
+  const settings = {
+    ...connection,
+    application_name: applicationName,
+    options: serverSide.map((s) => `-c ${s}`).join(' '),
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 30_000,
+  };
   // The session holds the locks: the pull lock, and the private server's client lease.
   const lease = leaseServer ? await leaseServer(settings) : undefined;
   // A bounded wait for a connection: if the server goes away mid-run, commands fail with a
@@ -113,13 +125,15 @@ async function openPooled(
   // On the user's server a reader needs no session of its own once migrations are checked.
   const held = session;
   if (!lease && !options.pullLock) await held.end().catch(() => undefined);
+  const watch = options.pullLock ? watchPullLock(held) : undefined;
 
   return {
     db: drizzle({ client: pool, schema }) as unknown as Db,
     kind,
     location,
-    maxConnections: 7,
+    ...(watch ? { pullLockLost: watch.lost } : {}),
     async close() {
+      watch?.stop();
       await pool.end();
       // Released before the session goes: a server backend notices a closed socket a moment
       // later, and a pull started right after this one ends must not find the lock still held.

@@ -77,6 +77,28 @@ export const playlistVideos = pgTable(
 );
 
 /**
+ * The channels the account subscribes to (SPEC.md `subscriptions`), keyed by the channel: a
+ * subscription that disappears keeps its row with `removed_at` (unsubscribed, or the channel is
+ * gone: the API does not say which). Subscribing again clears `removed_at` and stamps
+ * `resubscribed_at`; `first_seen` stays the first time ever.
+ */
+export const subscriptions = pgTable('subscriptions', {
+  id: serial('id').primaryKey(),
+  channelYoutubeId: text('channel_youtube_id').notNull().unique(),
+  /** The subscription's own id, what a read of the list sees (new after subscribing again). */
+  youtubeId: text('youtube_id').notNull(),
+  title: text('title'),
+  description: text('description'),
+  thumbnailUrl: text('thumbnail_url'),
+  /** snippet.publishedAt: since when the account subscribes. */
+  subscribedAt: ts('subscribed_at'),
+  firstSeen: ts('first_seen').notNull().defaultNow(),
+  /** When a pull saw it come back after `removed_at`. */
+  resubscribedAt: ts('resubscribed_at'),
+  removedAt: ts('removed_at'),
+});
+
+/**
  * What a video was before a change (SPEC.md keeps only the last known state in `videos`): one
  * row per update that changed the title, description, channel, privacy or availability, holding
  * the OLD values, stamped with when the change was first seen. Written by a trigger on `videos`
@@ -188,6 +210,29 @@ export const etagCache = pgTable('etag_cache', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
+/**
+ * Reports of what pulls saw leave, and whether they reached YOUR notification URL
+ * (YTSYNC_NOTIFY_URL / --notify). One row per attempt, covering the complete runs between
+ * `window_from` and `window_to`. A report that could not be delivered ('failed') keeps its
+ * document here, and the next pull sends a report covering its window again: the next delivered
+ * window starts where the last 'sent' (or 'nothing' to report) one ended.
+ */
+export const reportDeliveries = pgTable('report_deliveries', {
+  id: serial('id').primaryKey(),
+  /** 'sent' | 'failed' | 'nothing' (no departures in the window: no message). */
+  outcome: text('outcome').notNull(),
+  firstRunId: integer('first_run_id'),
+  lastRunId: integer('last_run_id').notNull(),
+  windowFrom: ts('window_from'),
+  windowTo: ts('window_to').notNull(),
+  /** The destination with its secrets removed (see notify/destination.ts). */
+  destination: text('destination').notNull(),
+  error: text('error'),
+  /** The report (the `changes --json` document) of a delivery that failed. */
+  document: jsonb('document'),
+  attemptedAt: ts('attempted_at').notNull().defaultNow(),
+});
+
 /** The account the mirror belongs to (one row). */
 export const account = pgTable('account', {
   id: integer('id').primaryKey().default(1),
@@ -202,11 +247,13 @@ export const schema = {
   videos,
   playlistVideos,
   videoRevisions,
+  subscriptions,
   syncRuns,
   syncState,
   passSeen,
   quotaUsage,
   etagCache,
+  reportDeliveries,
   account,
 };
 export type Schema = typeof schema;

@@ -55,6 +55,8 @@ export function clockDuration(seconds: number | null): string | null {
 
 export class CsvExportWriter implements ExportWriter {
   private current: ExportedPlaylist | undefined;
+  /** Rows of one shape, one per playlist item: subscriptions are in the JSON export (README). */
+  readonly takesSubscriptions = false;
 
   constructor(private readonly sink: ChunkedSink) {}
 
@@ -89,6 +91,8 @@ export class CsvExportWriter implements ExportWriter {
     };
     await this.sink.write(`${CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`);
   }
+
+  async subscriptions(): Promise<void> {}
 
   async end(): Promise<void> {
     await this.sink.flush();

@@ -1,4 +1,5 @@
 import type { ExportedItem, ExportedPlaylist } from './library-stream.js';
+import type { ExportedSubscription } from './subscriptions.js';
 import type { ExportHeader, ExportWriter } from './writer.js';
 import type { ChunkedSink } from './sink.js';
 
@@ -11,6 +12,9 @@ const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 export class JsonExportWriter implements ExportWriter {
   private playlists = 0;
   private itemsInPlaylist = 0;
+  private subscriptionsWritten = false;
+  private closed = false;
+  readonly takesSubscriptions = true;
 
   constructor(private readonly sink: ChunkedSink) {}
 
@@ -64,10 +68,37 @@ export class JsonExportWriter implements ExportWriter {
     await this.sink.write(`${this.itemsInPlaylist++ === 0 ? '' : ','}\n        ${JSON.stringify(row)}`);
   }
 
+  /** After the playlists: `"subscriptions": [...]`, one per line, with the channel's page and its RSS feed. */
+  async subscriptions(list: ExportedSubscription[]): Promise<void> {
+    await this.closePlaylists();
+    const rows = list.map((s) =>
+      JSON.stringify({
+        channelId: s.channelId,
+        title: s.title,
+        url: `https://www.youtube.com/channel/${s.channelId}`,
+        feedUrl: `https://www.youtube.com/feeds/videos.xml?channel_id=${s.channelId}`,
+        subscribedAt: iso(s.subscribedAt),
+        firstSeen: iso(s.firstSeen),
+        removedAt: iso(s.removedAt),
+        thumbnailUrl: s.thumbnailUrl,
+        description: s.description,
+      }),
+    );
+    await this.sink.write(`,\n  "subscriptions": [${rows.map((r) => `\n    ${r}`).join(',')}${rows.length ? '\n  ' : ''}]`);
+    this.subscriptionsWritten = true;
+  }
+
   async end(): Promise<void> {
-    await this.closePlaylist();
-    await this.sink.write(`${this.playlists === 0 ? '' : '\n  '}]\n}\n`);
+    if (!this.subscriptionsWritten) await this.closePlaylists();
+    await this.sink.write('\n}\n');
     await this.sink.flush();
+  }
+
+  private async closePlaylists(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.closePlaylist();
+    await this.sink.write(`${this.playlists === 0 ? '' : '\n  '}]`);
   }
 
   private async closePlaylist(): Promise<void> {

@@ -1,6 +1,11 @@
 import { classifyDeparture, type DepartureReason } from './classify.js';
 import type { ArrivalRow, DepartureRow, PlaylistChangeRow, RenameRow } from './changes-query.js';
+import { recoveryLinks, type RecoveryLinks } from './recovery.js';
+import type { SubscriptionChangeRow } from './subscription-changes.js';
 import type { ChangeWindow } from './window.js';
+
+/** What ytsync can say of a subscription that disappeared: the API does not tell which. */
+export const SUBSCRIPTION_LOST = 'unsubscribed-or-gone';
 
 /** The document `ytsync changes --json` prints; the text output is rendered from it. */
 export interface ChangesReport {
@@ -14,12 +19,16 @@ export interface ChangesReport {
   playlistsCreated: Array<{ playlistId: string; title: string | null; kind: string; firstSeen: string; items: number }>;
   playlistsRemoved: Array<{ playlistId: string; title: string | null; kind: string; removedAt: string; items: number }>;
   renamed: Array<{ videoId: string; oldTitle: string; newTitle: string; channelTitle: string | null; channelId: string | null; seenAt: string }>;
+  subscriptionsGained: Array<{ channelId: string; title: string | null; subscribedAt: string | null; firstSeen: string | null }>;
+  subscriptionsLost: Array<{ channelId: string; title: string | null; subscribedAt: string | null; removedAt: string; reason: typeof SUBSCRIPTION_LOST }>;
   totals: {
     added: number;
     departed: Record<DepartureReason, number>;
     playlistsCreated: number;
     playlistsRemoved: number;
     renamed: number;
+    subscriptionsGained: number;
+    subscriptionsLost: number;
   };
 }
 
@@ -52,13 +61,18 @@ export interface DepartedItem extends VideoLine {
   /** When ytsync saw it go: the item's removal, or the video's unavailability. */
   at: string;
   movedTo: { playlistId: string; title: string | null } | null;
+  /** For a video that can no longer be watched (deleted, private, unavailable): where to look for it. */
+  recovery: RecoveryLinks | null;
 }
+
+/** Reasons after which the video itself is out of reach (not merely out of this playlist). */
+const LOST_VIDEO: ReadonlySet<DepartureReason> = new Set(['deleted', 'private', 'unavailable']);
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 export function buildChangesReport(
   window: ChangeWindow,
-  facts: { departures: DepartureRow[]; arrivals: ArrivalRow[]; playlists: PlaylistChangeRow[]; renames: RenameRow[] },
+  facts: { departures: DepartureRow[]; arrivals: ArrivalRow[]; playlists: PlaylistChangeRow[]; renames: RenameRow[]; subscriptions: SubscriptionChangeRow[] },
 ): ChangesReport {
   const sections = new Map<string, PlaylistReport>();
   const section = (r: { playlistId: string; playlistTitle: string | null; playlistKind: string }) => {
@@ -86,11 +100,14 @@ export function buildChangesReport(
       reason,
       at: (r.removedAt ?? r.unavailableSince)!.toISOString(),
       movedTo: reason === 'moved' ? r.movedTo : null,
+      recovery: LOST_VIDEO.has(reason) ? recoveryLinks(r.videoId) : null,
     });
   }
 
   const created = facts.playlists.filter((p) => p.created);
   const removed = facts.playlists.filter((p) => p.removed);
+  const gained = facts.subscriptions.filter((s) => s.gained);
+  const lost = facts.subscriptions.filter((s) => s.lost);
   return {
     window: {
       from: iso(window.from),
@@ -114,16 +131,35 @@ export function buildChangesReport(
       items: p.itemsRemovedWithIt,
     })),
     renamed: facts.renames.map((r) => ({ ...r, seenAt: r.seenAt.toISOString() })),
+    subscriptionsGained: gained.map((s) => ({ channelId: s.channelId, title: s.title, subscribedAt: iso(s.subscribedAt), firstSeen: iso(s.seenAt) })),
+    subscriptionsLost: lost.map((s) => ({
+      channelId: s.channelId,
+      title: s.title,
+      subscribedAt: iso(s.subscribedAt),
+      removedAt: s.removedAt!.toISOString(),
+      reason: SUBSCRIPTION_LOST,
+    })),
     totals: {
       added: facts.arrivals.length,
       departed,
       playlistsCreated: created.length,
       playlistsRemoved: removed.length,
       renamed: facts.renames.length,
+      subscriptionsGained: gained.length,
+      subscriptionsLost: lost.length,
     },
   };
 }
 
 function line(r: { itemId: string; videoId: string; title: string | null; channelTitle: string | null; channelId: string | null; addedAt: Date | null }): VideoLine {
   return { itemId: r.itemId, videoId: r.videoId, title: r.title, channelTitle: r.channelTitle, channelId: r.channelId, addedAt: iso(r.addedAt) };
+}
+
+/**
+ * Whether the report tells of something that LEFT: an item (whatever the reason), a playlist, a
+ * subscription. What the nightly report is sent for; arrivals and renames only ride along.
+ */
+export function hasDepartures(report: ChangesReport): boolean {
+  const left = Object.values(report.totals.departed).reduce((a, b) => a + b, 0);
+  return left + report.totals.playlistsRemoved + report.totals.subscriptionsLost > 0;
 }

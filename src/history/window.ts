@@ -9,7 +9,8 @@ export interface ChangeWindow {
   /** null: since the mirror began. */
   from: Date | null;
   to: Date;
-  basis: 'previous-complete-run' | 'runs' | 'since';
+  /** 'report': what the runs listed saw, for the report a pull delivers (history/run-window.ts). */
+  basis: 'previous-complete-run' | 'runs' | 'since' | 'report';
   /** The complete runs the window covers, oldest first. */
   runs: RunSpan[];
 }

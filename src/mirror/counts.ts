@@ -7,6 +7,8 @@ export interface MirrorCounts {
   items: number;
   removedItems: number;
   unavailableVideos: number;
+  /** Live subscriptions (removed ones are kept, not counted). */
+  subscriptions: number;
 }
 
 /** SPEC.md counts: removed playlists and their items are left out unless named "removed…". */
@@ -18,6 +20,7 @@ export async function mirrorCounts(db: Db): Promise<MirrorCounts> {
       (SELECT count(*)::int FROM playlist_videos pv JOIN playlists p ON p.id = pv.playlist_id
         WHERE pv.removed_at IS NULL AND p.removed_at IS NULL) AS "items",
       (SELECT count(*)::int FROM playlist_videos WHERE removed_at IS NOT NULL) AS "removedItems",
-      (SELECT count(*)::int FROM videos WHERE unavailable_since IS NOT NULL) AS "unavailableVideos"`)) as unknown as { rows: MirrorCounts[] };
+      (SELECT count(*)::int FROM videos WHERE unavailable_since IS NOT NULL) AS "unavailableVideos",
+      (SELECT count(*)::int FROM subscriptions WHERE removed_at IS NULL) AS "subscriptions"`)) as unknown as { rows: MirrorCounts[] };
   return result.rows[0]!;
 }

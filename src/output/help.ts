@@ -10,6 +10,7 @@ const SETTINGS = {
   YTSYNC_API_ROOT: ['YTSYNC_API_ROOT', 'YouTube Data API base URL (emulators, proxies)'],
   YTSYNC_OAUTH: ['YTSYNC_OAUTH_AUTH_URL, YTSYNC_OAUTH_TOKEN_URL, YTSYNC_OAUTH_REVOKE_URL', "OAuth endpoints (default: Google's)"],
   YTSYNC_DAILY_QUOTA: ['YTSYNC_DAILY_QUOTA', "the Cloud project's daily quota in units (default 10000)"],
+  YTSYNC_NOTIFY_URL: ['YTSYNC_NOTIFY_URL', `where pull sends its report of what left: https://ntfy.sh/TOPIC,${INDENT}ntfy+https://HOST/TOPIC, or any other URL: a JSON webhook`],
   NO_COLOR: ['NO_COLOR', 'no colour on a terminal (without a terminal there is never colour)'],
   DEBUG: ['DEBUG', 'DEBUG=ytsync prints stack traces of unexpected failures'],
 } as const;

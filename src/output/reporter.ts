@@ -13,11 +13,14 @@ export interface Reporter extends SyncReporter {
 
 export interface ReporterOptions {
   quiet?: boolean;
+  /** Nothing at all, not even warnings (`pull --report`: the report says what matters). */
+  silent?: boolean;
   plainProgressEveryMs?: number;
 }
 
 export async function createReporter(io: Io, options: ReporterOptions = {}): Promise<Reporter> {
   const stream = io.stderr;
+  if (options.silent) return silentReporter();
   if (options.quiet) return quietReporter(stream);
   // A spinner needs a terminal that can redraw a line: not TERM=dumb (Emacs shells, some CI
   // logs), and not a pseudo-terminal that reports zero columns (ora would clear lines forever).
@@ -62,6 +65,11 @@ function plainReporter(stream: OutputStream, everyMs: number): Reporter {
     pageStored: (page) => stored.add(page),
     stop: () => undefined,
   };
+}
+
+function silentReporter(): Reporter {
+  const nothing = () => undefined;
+  return { event: nothing, warn: nothing, progress: nothing, pageStored: nothing, stop: nothing };
 }
 
 function quietReporter(stream: OutputStream): Reporter {

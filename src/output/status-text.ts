@@ -26,7 +26,7 @@ export function formatStatus(report: StatusReport, now: Date = new Date(), timeZ
 
   if (report.counts) {
     const c = report.counts;
-    label('Mirror', `${plural(c.playlists, 'playlist')}, ${plural(c.items, 'item')}, ${plural(c.videos, 'video')} (${n(c.unavailableVideos)} unavailable, ${n(c.removedItems)} removed items)`);
+    label('Mirror', `${plural(c.playlists, 'playlist')}, ${plural(c.items, 'item')}, ${plural(c.videos, 'video')} (${n(c.unavailableVideos)} unavailable, ${n(c.removedItems)} removed items), ${plural(c.subscriptions, 'subscription')}`);
   }
 
   const q = report.quota;
@@ -76,21 +76,25 @@ function describeUnfinished(run: UnfinishedRun, when: (iso: string) => string, b
   const lines = [
     `Unfinished run #${run.id}: started ${when(run.startedAt)}, ${plural(run.invocations, 'invocation')}, ${plural(run.unitsSpent, 'unit')} so far; last invocation: ${run.outcome === 'running' && !busy ? 'ended without recording an outcome (killed?)' : run.outcome}`,
   ];
-  const { playlists, items, videos } = run.passes;
-  lines.push(`  playlists: ${playlists === null ? 'not started' : playlists.done ? 'done' : `${n(playlists.itemsFetched)}${playlists.totalResults === null ? '' : ` of ${n(playlists.totalResults)}`} read`}`);
-  if (items === null) lines.push('  items:     not started');
+  const { playlists, subscriptions, items, videos } = run.passes;
+  const pass = (name: string, text: string) => lines.push(`  ${`${name}:`.padEnd(15)}${text}`);
+  const list = (point: typeof playlists) =>
+    point === null ? 'not started' : point.done ? 'done' : `${n(point.itemsFetched)}${point.totalResults === null ? '' : ` of ${n(point.totalResults)}`} read`;
+  pass('playlists', list(playlists));
+  pass('subscriptions', list(subscriptions));
+  if (items === null) pass('items', 'not started');
   else {
     const partly = items.pending.filter((p) => p.started);
     const untouched = items.pending.length - partly.length;
-    lines.push(`  items:     ${n(items.done)} of ${plural(items.playlists, 'playlist')} read${partly.length ? `, ${n(partly.length)} partly` : ''}${untouched ? `, ${n(untouched)} not started` : ''}`);
+    pass('items', `${n(items.done)} of ${plural(items.playlists, 'playlist')} read${partly.length ? `, ${n(partly.length)} partly` : ''}${untouched ? `, ${n(untouched)} not started` : ''}`);
     for (const p of partly.slice(0, NAMED_PLAYLISTS)) {
       const size = p.totalResults ?? p.itemCount;
       const name = p.kind === 'likes' ? 'Liked videos' : (p.title ?? '(untitled)');
-      lines.push(`             ${name} (${p.playlistId}): ${n(p.itemsFetched)}${size === null ? '' : ` of ${n(size)}`} items`);
+      lines.push(`${' '.repeat(17)}${name} (${p.playlistId}): ${n(p.itemsFetched)}${size === null ? '' : ` of ${n(size)}`} items`);
     }
-    if (partly.length > NAMED_PLAYLISTS) lines.push(`             … and ${n(partly.length - NAMED_PLAYLISTS)} more (see --json)`);
+    if (partly.length > NAMED_PLAYLISTS) lines.push(`${' '.repeat(17)}… and ${n(partly.length - NAMED_PLAYLISTS)} more (see --json)`);
   }
-  lines.push(`  videos:    ${videos === null ? 'not started' : videos.done ? 'done' : `${n(videos.fetched)}${videos.total === null ? '' : ` of ${n(videos.total)}`} checked`}`);
+  pass('videos', videos === null ? 'not started' : videos.done ? 'done' : `${n(videos.fetched)}${videos.total === null ? '' : ` of ${n(videos.total)}`} checked`);
   lines.push(busy ? '  A pull is working on it now.' : '  The next `ytsync pull` continues from these resume points, spending nothing on pages already stored.');
   return lines;
 }

@@ -1,6 +1,6 @@
 /**
  * What the next `pull` will cost, in quota units: a pure function of what the database knows
- * (SPEC.md "Quota": a full sync is ceil(P/50) + Σ ceil(items/50) + ceil(V/50) + 1).
+ * (SPEC.md "Quota": a full sync is ceil(P/50) + Σ ceil(items/50) + ceil(V/50) + ceil(S/50) + 1).
  * A 304 costs a unit like any answer, so an unchanged library costs what the last run did.
  */
 export const PAGE_SIZE = 50;
@@ -25,6 +25,8 @@ export interface EstimateInputs {
   listSizes: Array<number | null>;
   /** Distinct videos referenced by live items, as far as the mirror knows. */
   knownVideos: number;
+  /** Live subscriptions in the mirror. */
+  subscriptions: number;
   /** The unfinished run, if any: whether it knows its channel, and its resume points. */
   unfinished: { channelKnown: boolean; resumePoints: ResumeProgress[] } | null;
 }
@@ -38,9 +40,9 @@ export interface CostEstimate {
 
 const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE_SIZE));
 
-/** SPEC.md's bound for a full sync; an empty list still costs its one call. */
-export function fullSyncUnits(playlists: number, listSizes: number[], videos: number): number {
-  return pages(playlists) + listSizes.reduce((sum, n) => sum + pages(n), 0) + Math.ceil(videos / PAGE_SIZE) + 1;
+/** SPEC.md's bound for a full sync; an empty list (of playlists, items or subscriptions) still costs its one call. */
+export function fullSyncUnits(playlists: number, listSizes: number[], videos: number, subscriptions: number): number {
+  return pages(playlists) + pages(subscriptions) + listSizes.reduce((sum, n) => sum + pages(n), 0) + Math.ceil(videos / PAGE_SIZE) + 1;
 }
 
 /** null when nothing is known yet (a first run: the cost shows once the playlists are listed). */
@@ -50,7 +52,7 @@ export function estimatePullCost(inputs: EstimateInputs): CostEstimate | null {
   if (inputs.listSizes.length === 0) return null;
   const sizes = inputs.listSizes.map((n) => n ?? 0);
   const videos = Math.max(inputs.knownVideos, 0) || sizes.reduce((a, b) => a + b, 0);
-  return { units: fullSyncUnits(inputs.playlists, sizes, videos), basis: 'item-counts' };
+  return { units: fullSyncUnits(inputs.playlists, sizes, videos, inputs.subscriptions), basis: 'item-counts' };
 }
 
 /** What is left of an unfinished run, pass by pass, from its resume points. */
@@ -63,6 +65,10 @@ function remainingUnits(inputs: EstimateInputs, run: NonNullable<EstimateInputs[
     const left = Math.max(0, inputs.playlists - (playlistsPoint?.itemsFetched ?? 0));
     units += pages(left);
   }
+
+  // Not done: read from its start (a list partly read by an earlier invocation is read again).
+  const [subscriptionsPoint] = of('subscriptions');
+  if (!subscriptionsPoint?.done) units += pages(Math.max(0, subscriptionsPoint?.totalResults ?? inputs.subscriptions));
 
   const items = of('items');
   let unreadItems = 0;

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { describeDatabase, openDatabase } from '../db/connection.js';
 import { quotaDay, quotaResetsAt } from '../quota-day.js';
 import { mirrorCounts, type MirrorCounts } from '../mirror/counts.js';
+import { undeliveredReportWarning } from '../report/deliveries.js';
 import { unitsUsedOn } from '../youtube/quota-meter.js';
 import type { CostEstimate } from './estimate.js';
 import { estimateNextPull, lastPullWarnings, mirroredAccount, recentRuns, serverPullHolder, unfinishedRun, type RunInfo, type UnfinishedRun } from './queries.js';
@@ -29,7 +30,7 @@ export interface StatusReport {
   nextPullEstimate: CostEstimate | null;
 }
 
-const EMPTY_COUNTS: MirrorCounts = { playlists: 0, videos: 0, items: 0, removedItems: 0, unavailableVideos: 0 };
+const EMPTY_COUNTS: MirrorCounts = { playlists: 0, videos: 0, items: 0, removedItems: 0, unavailableVideos: 0, subscriptions: 0 };
 
 /** Everything `status` reports. Offline, credentials optional, never loads the Google client. */
 export async function gatherStatus(config: Config, now: Date = new Date()): Promise<StatusReport> {
@@ -60,7 +61,7 @@ export async function gatherStatus(config: Config, now: Date = new Date()): Prom
     const runs = await recentRuns(db);
     return {
       ...report,
-      warnings: [...report.warnings, ...(await lastPullWarnings(db))],
+      warnings: [...report.warnings, ...(await lastPullWarnings(db)), ...[await undeliveredReportWarning(db)].filter((w): w is string => w !== null)],
       account: report.account ?? (await mirroredAccount(db)),
       busy: holderObject(await serverPullHolder(db)),
       counts: await mirrorCounts(db),

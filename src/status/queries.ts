@@ -34,6 +34,7 @@ export interface PlaylistProgress {
 export interface UnfinishedRun extends RunInfo {
   passes: {
     playlists: { done: boolean; itemsFetched: number; totalResults: number | null } | null;
+    subscriptions: { done: boolean; itemsFetched: number; totalResults: number | null } | null;
     items: { playlists: number; done: number; pending: PlaylistProgress[] } | null;
     videos: { done: boolean; fetched: number; total: number | null } | null;
   };
@@ -83,6 +84,7 @@ export async function unfinishedRun(db: Db): Promise<UnfinishedRun | null> {
   if (!row) return null;
   const points = await resumeRows(db, row.id);
   const playlistsPoint = points.find((p) => p.pass === 'playlists');
+  const subscriptionsPoint = points.find((p) => p.pass === 'subscriptions');
   const items = points.filter((p) => p.pass === 'items');
   const videosPoint = points.find((p) => p.pass === 'videos');
   return {
@@ -90,6 +92,9 @@ export async function unfinishedRun(db: Db): Promise<UnfinishedRun | null> {
     passes: {
       playlists: playlistsPoint
         ? { done: playlistsPoint.done, itemsFetched: playlistsPoint.itemsFetched, totalResults: playlistsPoint.totalResults }
+        : null,
+      subscriptions: subscriptionsPoint
+        ? { done: subscriptionsPoint.done, itemsFetched: subscriptionsPoint.itemsFetched, totalResults: subscriptionsPoint.totalResults }
         : null,
       items:
         items.length === 0
@@ -146,6 +151,9 @@ export async function estimateInputs(db: Db): Promise<EstimateInputs> {
   const videos = (await db.execute(sql`
     SELECT count(DISTINCT pv.video_id)::int AS "n" FROM playlist_videos pv JOIN playlists p ON p.id = pv.playlist_id
      WHERE pv.removed_at IS NULL AND p.removed_at IS NULL`)) as unknown as { rows: Array<{ n: number }> };
+  const subscriptions = (await db.execute(sql`SELECT count(*)::int AS "n" FROM subscriptions WHERE removed_at IS NULL`)) as unknown as {
+    rows: Array<{ n: number }>;
+  };
   const [open] = await db
     .select({ id: syncRuns.id, channelId: syncRuns.channelId })
     .from(syncRuns)
@@ -158,6 +166,7 @@ export async function estimateInputs(db: Db): Promise<EstimateInputs> {
     playlists: lists.filter((l) => l.kind === 'playlist').length,
     listSizes: lists.map((l) => l.itemCount),
     knownVideos: Number(videos.rows[0]?.n ?? 0),
+    subscriptions: Number(subscriptions.rows[0]?.n ?? 0),
     unfinished: open ? { channelKnown: open.channelId !== null, resumePoints: points } : null,
   };
 }

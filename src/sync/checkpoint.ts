@@ -8,7 +8,7 @@ import type { PageDigest } from '../youtube/etag-store.js';
  * in the unfinished run. Only the list reader (sync/list-read.ts) and the videos pass move them.
  */
 
-export type PassName = 'playlists' | 'items' | 'videos';
+export type PassName = 'playlists' | 'subscriptions' | 'items' | 'videos';
 export type ResumePoint = typeof syncState.$inferSelect;
 
 /** How a finished read of a list ended (see the `outcome` column). */

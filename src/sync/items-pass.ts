@@ -9,7 +9,7 @@ import type { PassContext } from './pass-context.js';
 import { forEachConcurrently } from './worker-pool.js';
 
 /**
- * Pass 2: the items of every live playlist and of the Liked list, several lists at once. One
+ * Pass 3: the items of every live playlist and of the Liked list, several lists at once. One
  * list YouTube refuses to show never blocks the others: it is skipped with a warning naming it,
  * its stored items left exactly as they were, and the next pull tries it again.
  */
@@ -54,7 +54,7 @@ async function plan({ db, run }: PassContext): Promise<Map<string, ListRow>> {
   return new Map(lists.map((l) => [l.youtubeId, l]));
 }
 
-export function describeList(list: Pick<ListRow, 'kind' | 'title' | 'youtubeId'>): string {
+function describeList(list: Pick<ListRow, 'kind' | 'title' | 'youtubeId'>): string {
   return list.kind === 'likes' ? `the Liked videos list (${list.youtubeId})` : `playlist "${list.title ?? '(untitled)'}" (${list.youtubeId})`;
 }
 

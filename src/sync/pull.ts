@@ -7,6 +7,7 @@ import { BudgetReached, type QuotaMeter } from '../youtube/quota-meter.js';
 import { itemsPass } from './items-pass.js';
 import type { PassContext } from './pass-context.js';
 import { playlistsPass } from './playlists-pass.js';
+import { subscriptionsPass } from './subscriptions-pass.js';
 import { ChangeTally, RunControl, type SyncReporter } from './run-control.js';
 import { endInvocation, listWarnings, openRun, recordChannel } from './run-store.js';
 import { videosPass } from './videos-pass.js';
@@ -42,12 +43,14 @@ export interface PullDeps {
   meter: QuotaMeter;
   reporter: SyncReporter;
   signal: AbortSignal;
+  /** Aborts when the pull lock is lost: the run stops at its next page boundary with that reason. */
+  lockLost?: AbortSignal;
   concurrency: number;
 }
 
 /**
  * One `ytsync pull`: continues the unfinished run or starts one, runs the passes in order
- * (channel → playlists → items → videos) and records how this invocation ended. Failures that
+ * (channel → playlists → subscriptions → items → videos) and records how this invocation ended. Failures that
  * the user should see as an exit code other than 1 are returned in the summary; anything
  * unexpected is recorded as 'failed' and rethrown.
  */
@@ -57,6 +60,9 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
   if (resumed) reporter.event(`continuing the unfinished run #${run.id} (started ${run.startedAt.toISOString()})`);
   const tally = new ChangeTally();
   const control = new RunControl(signal, reporter, tally, meter);
+  const { lockLost } = deps;
+  if (lockLost?.aborted) control.fail(lockLost.reason);
+  lockLost?.addEventListener('abort', () => control.fail(lockLost.reason), { once: true });
 
   let outcome: PullOutcome = 'complete';
   let reason: string | undefined;
@@ -72,7 +78,7 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
     }
     if (!run.likesPlaylistId) reporter.warn(NO_LIKES_WARNING);
     const ctx: PassContext = { db, client, control, run, invocation: run.invocations, concurrency: deps.concurrency };
-    for (const pass of [playlistsPass, itemsPass, videosPass]) {
+    for (const pass of [playlistsPass, subscriptionsPass, itemsPass, videosPass]) {
       await pass(ctx);
       if (control.stopped) break;
     }

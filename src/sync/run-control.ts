@@ -3,7 +3,7 @@ import type { QuotaMeter, UnrecordedUnits } from '../youtube/quota-meter.js';
 
 /** A page stored with its resume point: its transaction has committed. */
 export interface StoredPage {
-  pass: 'playlists' | 'items' | 'videos';
+  pass: 'playlists' | 'subscriptions' | 'items' | 'videos';
   /** The playlist (or Liked list) id, for the items pass. */
   list: string | null;
   /** Playlists, items or videos on the page. */
@@ -31,6 +31,10 @@ export class ChangeTally {
   videosDiscovered = 0;
   videosUpdated = 0;
   videosUnavailable = 0;
+  subscriptionsGained = 0;
+  subscriptionsLost = 0;
+  /** Subscriptions whose channel changed its name, description or avatar. */
+  subscriptionsChanged = 0;
   pagesNotModified = 0;
   restarts = 0;
 

@@ -56,7 +56,10 @@ export async function endInvocation(db: Db, runId: number, outcome: string, unit
       .set({
         outcome,
         unitsSpent: sql`${syncRuns.unitsSpent} + ${units}`,
-        finishedAt: complete ? sql`now()` : null,
+        // Rounded up to the millisecond: every change the run stamped is at or before it, and a
+        // JavaScript Date holds it exactly, so windows "after run A, up to run B" (history/run-window.ts)
+        // need no sub-millisecond arithmetic.
+        finishedAt: complete ? sql`date_trunc('milliseconds', now()) + interval '1 millisecond'` : null,
         summary,
         updatedAt: sql`now()`,
       })

@@ -9,7 +9,7 @@ import { forEachConcurrently } from './worker-pool.js';
 const VIDEOS_PER_CALL = 50;
 
 /**
- * Pass 3: details of every video a live item refers to, 50 per call, several calls at once.
+ * Pass 4: details of every video a live item refers to, 50 per call, several calls at once.
  * Ids YouTube leaves out are unavailable. Unlike list pages, batches are asked for by id, so
  * they resume exactly: the ids already asked for in this run are the resume point.
  */

@@ -5,9 +5,9 @@ import { AuthError, YtsyncError, ExitCode } from '../errors.js';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
 import type { EtagStore, PageDigest } from './etag-store.js';
 import { classify, isTokenEndpointFailure } from './failures.js';
-import { toChannel, toItem, toPlaylist, toVideo } from './mappers.js';
+import { toChannel, toItem, toPlaylist, toSubscription, toVideo } from './mappers.js';
 import type { QuotaMeter } from './quota-meter.js';
-import type { ChannelRecord, ItemRecord, PlaylistRecord, VideoRecord } from './records.js';
+import type { ChannelRecord, ItemRecord, PlaylistRecord, SubscriptionRecord, VideoRecord } from './records.js';
 
 /** YouTube refused for quota: the run stops cleanly and the next pull continues. */
 export class QuotaExhausted extends Error {
@@ -118,6 +118,20 @@ export class YouTubeClient {
           { playlistId, part: [PARTS], maxResults: PAGE_SIZE, pageToken: pageToken ?? undefined },
           options,
         ),
+    );
+  }
+
+  /**
+   * The account's subscriptions, alphabetically: the default order ("relevance") is YouTube's
+   * own and nothing says it holds from one page to the next, which offset tokens need.
+   */
+  async subscriptionsPage(pageToken: string | null): Promise<ListPage<SubscriptionRecord>> {
+    const requestKey = `subscriptions?mine=true&order=alphabetical&part=snippet&pageToken=${pageToken ?? ''}`;
+    return this.listPage(requestKey, 'subscriptions.list', toSubscription, (options) =>
+      this.deps.api.subscriptions.list(
+        { mine: true, order: 'alphabetical', part: ['snippet'], maxResults: PAGE_SIZE, pageToken: pageToken ?? undefined },
+        options,
+      ),
     );
   }
 

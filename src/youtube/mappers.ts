@@ -1,6 +1,6 @@
 import type { youtube_v3 } from '@googleapis/youtube';
 import { isoDurationToSeconds } from './duration.js';
-import type { ChannelRecord, ItemRecord, Placeholder, PlaylistRecord, VideoRecord } from './records.js';
+import type { ChannelRecord, ItemRecord, Placeholder, PlaylistRecord, SubscriptionRecord, VideoRecord } from './records.js';
 
 type Thumbnails = youtube_v3.Schema$ThumbnailDetails | null | undefined;
 
@@ -98,5 +98,19 @@ export function toVideo(item: youtube_v3.Schema$Video): VideoRecord | null {
     privacyStatus: item.status?.privacyStatus ?? null,
     thumbnailUrl: bestThumbnail(item.snippet?.thumbnails),
     etag: item.etag ?? null,
+  };
+}
+
+/** A subscription without the channel it is to says nothing worth keeping: skipped. */
+export function toSubscription(item: youtube_v3.Schema$Subscription): SubscriptionRecord | null {
+  const channelId = item.snippet?.resourceId?.channelId;
+  if (!item.id || !channelId) return null;
+  return {
+    youtubeId: item.id,
+    channelId,
+    title: text(item.snippet?.title),
+    description: text(item.snippet?.description),
+    thumbnailUrl: bestThumbnail(item.snippet?.thumbnails),
+    subscribedAt: date(item.snippet?.publishedAt),
   };
 }

@@ -59,3 +59,16 @@ export interface ChannelRecord {
   /** The Liked videos list ("LL"), absent when the account hides it. */
   likesPlaylistId: string | null;
 }
+
+/** A channel the account subscribes to (subscriptions.list mine=true). */
+export interface SubscriptionRecord {
+  /** The subscription's own id: what a read of the list sees (a new one after subscribing again). */
+  youtubeId: string;
+  /** snippet.resourceId.channelId: the channel subscribed to, the mirror's key. */
+  channelId: string;
+  title: string | null;
+  description: string | null;
+  thumbnailUrl: string | null;
+  /** snippet.publishedAt: when the account subscribed. */
+  subscribedAt: Date | null;
+}

@@ -1,5 +1,5 @@
 /**
- * The four list methods ytsync uses (channels, playlists, playlistItems, videos), each a
+ * The list methods ytsync uses (channels, playlists, playlistItems, videos, subscriptions), each a
  * pure function of (library, query, quirks) → response body, throwing ApiError for Google's 4xx.
  */
 import { createHash } from 'node:crypto';
@@ -9,6 +9,7 @@ import {
 } from './api-resources.js';
 import { apiErrors } from './google-errors.js';
 import { LIKES_ID, type Item, type Library, type Playlist } from './library.js';
+import { alphabetical, reshuffled, subscriptionResource, type Subscription } from './subscriptions.js';
 
 /** How the emulator answers where the real API's behaviour varies or is unknown. */
 export interface Quirks {
@@ -22,6 +23,10 @@ export interface HandlerContext {
   quirks: Quirks;
   /** Non-empty when playlistItems etags are 'volatile': mixed into every etag. */
   playlistItemsSalt?: string;
+  /** Non-empty when subscriptions etags are 'volatile'. */
+  subscriptionsSalt?: string;
+  /** The request's sequence number: orders YouTube does not define differ from call to call. */
+  call?: number;
 }
 
 export type Handler = (ctx: HandlerContext) => Json;
@@ -124,4 +129,41 @@ const videos: Handler = ({ lib, query, quirks }) => {
   return listBody('videos', items, { totalResults: items.length, resultsPerPage: items.length }, { style: quirks.etagStyle });
 };
 
-export const handlers: Record<string, Handler> = { channels, playlists, playlistItems, videos };
+/**
+ * subscriptions.list: `mine=true` (or the account's own channelId) pages through every
+ * subscription, closed channels included in the paging and in totalResults but never returned.
+ * See subscriptions.ts for what is pessimistic here.
+ */
+const subscriptions: Handler = ({ lib, query, quirks, subscriptionsSalt, call }) => {
+  const parts = parseParts(query.part, ALLOWED_PARTS.subscriptions);
+  const maxResults = parseMaxResults(query.maxResults);
+  const order = query.order ?? 'relevance';
+  if (!['alphabetical', 'relevance', 'unread'].includes(order)) throw apiErrors.invalidEnum('order', order);
+  const filters = ['mine', 'channelId', 'id', 'mySubscribers', 'myRecentSubscribers'].filter((f) => query[f] !== undefined);
+  if (filters.length === 0) throw apiErrors.noFilter('channelId, id, mine, myRecentSubscribers, mySubscribers');
+  if (filters.length > 1) throw apiErrors.incompatibleParameters(filters[0]!, filters[1]!);
+  const subscriber = lib.channel;
+  const render = (s: Subscription) => {
+    const full = subscriptionResource(subscriber, s);
+    return project(full, parts, etagOf(full, quirks.etagStyle));
+  };
+  let all: Subscription[];
+  if ((query.mine === 'true' || query.channelId === subscriber.id) && lib.refuseSubscriptions) throw apiErrors.subscriptionForbidden();
+  if (query.mine === 'true' || query.channelId === subscriber.id) all = lib.subscriptions;
+  else if (query.channelId !== undefined) throw apiErrors.subscriptionForbidden();
+  else if (query.id !== undefined) {
+    const found = splitIds(query.id).map((id) => lib.subscriptions.find((s) => s.id === id && !s.gone)).filter((s): s is Subscription => s !== undefined);
+    return listBody('subscriptions', found.map(render), { totalResults: found.length, resultsPerPage: maxResults }, { style: quirks.etagStyle });
+  } else all = []; // mySubscribers, myRecentSubscribers: nobody subscribes to the test account
+  const sorted = order === 'alphabetical' ? alphabetical(all) : reshuffled(all, call ?? 0);
+  const page = paginate(sorted, maxResults, query.pageToken);
+  const items = page.items.filter((s) => !s.gone).map(render);
+  return listBody(
+    'subscriptions',
+    items,
+    { ...page, totalResults: all.length, resultsPerPage: maxResults },
+    { salt: subscriptionsSalt, style: quirks.etagStyle },
+  );
+};
+
+export const handlers: Record<string, Handler> = { channels, playlists, playlistItems, videos, subscriptions };

@@ -41,6 +41,7 @@ export const ALLOWED_PARTS = {
   playlists: ['id', 'snippet', 'contentDetails', 'status', 'player', 'localizations'],
   playlistItems: ['id', 'snippet', 'contentDetails', 'status'],
   videos: ['id', 'snippet', 'contentDetails', 'status', 'statistics', 'player', 'topicDetails', 'recordingDetails', 'liveStreamingDetails', 'localizations', 'fileDetails', 'processingDetails', 'suggestions'],
+  subscriptions: ['id', 'snippet', 'contentDetails', 'subscriberSnippet'],
 } as const;
 
 /** `part` is required; an unknown part is a 400 unknownPart (domain youtube.part), as for real. */

@@ -6,6 +6,7 @@
  */
 import { Library, isoSeconds, type Item, type Playlist, type PrivacyStatus, type Video } from './library.js';
 import { Rng, makeChannelId, makePlaylistId, makePlaylistItemId, makeVideoId } from './rng.js';
+import { makeSubscriptionId, type Subscription } from './subscriptions.js';
 
 export interface GenerateLibraryOptions {
   seed: number;
@@ -23,6 +24,10 @@ export interface GenerateLibraryOptions {
   maxPlaylistSize?: number;
   premiereRate?: number;
   liveRate?: number;
+  /** Channels the account subscribes to (default 24). */
+  subscriptions?: number;
+  /** Share of them whose channel was closed since: counted by subscriptions.list, never returned (default 0.04, at least one of 10 or more). */
+  closedChannelRate?: number;
 }
 
 const WORDS = [
@@ -168,7 +173,40 @@ export function generateLibrary(opts: GenerateLibraryOptions): Library {
     likes.push({ id: newItemId('LL'), videoId: v.id, addedAt: isoSeconds(lt) });
   }
 
-  return new Library({ channel, playlists, likes, videos, seed: opts.seed });
+  const subscriptions = generateSubscriptions(opts, others);
+  return new Library({ channel, playlists, likes, videos, subscriptions, seed: opts.seed });
+}
+
+/**
+ * Subscriptions, from their own random stream so that adding them changed no playlist, item or
+ * video of an existing seed: first the channels of the library's videos, then others, with
+ * titles that sort awkwardly (case, accents, emoji, digits).
+ */
+function generateSubscriptions(opts: GenerateLibraryOptions, videoChannels: Array<{ id: string; title: string }>): Subscription[] {
+  const rng = new Rng(opts.seed ^ 0x5ab5c);
+  const n = opts.subscriptions ?? 24;
+  const closedRate = opts.closedChannelRate ?? 0.04;
+  const names = ['the', 'Daily', 'ásbyrgi', 'Zebra', 'zen', '42', 'Ocean', 'électro', 'Mountain', 'Lab', 'Ψ', 'code', 'Craft', 'Kitchen', '🎸', 'Nord'];
+  const base = Date.parse('2010-01-01T00:00:00Z');
+  const span = Date.parse('2025-05-01T00:00:00Z') - base;
+  const list: Subscription[] = [];
+  const taken = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const known = videoChannels[i];
+    let id = known?.id ?? makeChannelId(rng);
+    while (taken.has(id)) id = makeChannelId(rng);
+    taken.add(id);
+    const title = known?.title ?? Array.from({ length: rng.int(1, 3) }, () => rng.pick(names)).join(' ') + ` ${i}`;
+    const description = rng.chance(0.3) ? '' : `About ${title}: ${rng.pick(names)} videos every week.\nhttps://example.com/${i}`;
+    list.push({
+      id: makeSubscriptionId(rng),
+      channel: { id, title, description, videoCount: rng.int(0, 3000) },
+      subscribedAt: isoSeconds(base + Math.floor(rng.next() * span)),
+    });
+  }
+  const closed = Math.min(n, Math.max(n >= 10 && closedRate > 0 ? 1 : 0, Math.round(n * closedRate)));
+  for (const s of rng.shuffle([...list]).slice(0, closed)) s.gone = true;
+  return list;
 }
 
 function randomDuration(rng: Rng): string {

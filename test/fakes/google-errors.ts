@@ -72,6 +72,10 @@ export const apiErrors = {
   // "Invalid value '51'. Values must be within the range: [0, 50]" is what the real API says.
   outOfRange: (param: string, value: string) => new ApiError(400, 'invalidParameter', 'global',
     `Invalid value '${value}'. Values must be within the range: [0, 50]`, param),
+  invalidEnum: (param: string, value: string) => new ApiError(400, 'invalidParameter', 'global',
+    `Invalid value '${value}'. Values must be one of the allowed values for ${param}.`, param),
+  subscriptionForbidden: () => new ApiError(403, 'subscriptionForbidden', 'youtube.subscription',
+    'The requester is not allowed to access the requested subscriptions.'),
   tooManyIds: () => new ApiError(400, 'badRequest', 'global', 'Request contains an invalid argument.', 'id'),
   notFound: (path: string) => new ApiError(404, 'notFound', 'global', `Method not found: ${path}`),
   methodNotAllowed: (method: string) => new ApiError(405, 'httpMethodNotAllowed', 'global', `HTTP method ${method} is not supported by this URL`),

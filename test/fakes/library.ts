@@ -8,6 +8,7 @@
  * issued before a mutation then points at a shifted offset.
  */
 import { Rng, makeChannelId, makePlaylistId, makePlaylistItemId, makeVideoId } from './rng.js';
+import { expectedSubscriptions, makeSubscriptionId, type ExpectedSubscription, type SubscribedChannel, type Subscription } from './subscriptions.js';
 
 export type VideoStatus = 'public' | 'unlisted' | 'private' | 'deleted';
 export type PrivacyStatus = 'public' | 'unlisted' | 'private';
@@ -90,6 +91,10 @@ export interface ExpectedMirror {
   pagedSizes: Record<string, number>;
   availableVideos: Record<string, ExpectedVideo>;
   unavailableVideoIds: string[];
+  /** Subscriptions the API returns, by channel id. */
+  subscriptions: ExpectedSubscription[];
+  /** Places subscriptions.list pages through: subscriptions to closed channels included. */
+  subscriptionsPaged: number;
 }
 
 /** "PT4M13S" → 253, "P1DT2H" → 93600, "P0D" → 0. Throws on anything else. */
@@ -110,6 +115,7 @@ export interface LibraryInit {
   playlists?: Playlist[];
   likes?: Item[];
   videos?: Video[];
+  subscriptions?: Subscription[];
   seed?: number;
 }
 
@@ -120,6 +126,8 @@ export class Library {
   /** The Liked videos list: served by playlistItems.list?playlistId=LL, never by playlists.list. */
   likes: Playlist;
   videos = new Map<string, Video>();
+  /** In no particular order: subscriptions.list sorts them as asked (see subscriptions.ts). */
+  subscriptions: Subscription[];
   /** playlistItem or video id → how the API serves it out of shape (see malform). */
   readonly malformed = new Map<string, Set<Malformation>>();
   /** Playlists whose items the API refuses every time (see refuseItems). */
@@ -127,6 +135,8 @@ export class Library {
   /** Available videos that videos.list leaves out all the same (see hideFromVideosList). */
   readonly leftOutOfVideosList = new Set<string>();
   likesAnswer: LikesAnswer = 'LL';
+  /** subscriptions.list mine=true answers 403 subscriptionForbidden while set. */
+  refuseSubscriptions = false;
   /** Bumped on every mutation. */
   version = 0;
   private readonly rng: Rng;
@@ -141,6 +151,7 @@ export class Library {
       publishedAt: init.channel.publishedAt, items: init.likes ?? [],
     };
     for (const v of init.videos ?? []) this.videos.set(v.id, v);
+    this.subscriptions = init.subscriptions ?? [];
     this.rng = new Rng((init.seed ?? 1) ^ 0x5eed);
   }
 
@@ -264,6 +275,35 @@ export class Library {
     this.version++;
   }
 
+  /** Subscribes to a channel (a new one unless `channel` says otherwise); returns the channel id. */
+  subscribe(channel: Partial<SubscribedChannel> = {}): string {
+    const c: SubscribedChannel = { id: makeChannelId(this.rng), title: `New channel ${this.version + 1}`, description: '', videoCount: 12, ...channel };
+    if (this.subscriptions.some((s) => s.channel.id === c.id)) throw new Error(`already subscribed to ${c.id}`);
+    this.subscriptions.push({ id: makeSubscriptionId(this.rng), channel: c, subscribedAt: this.now() });
+    this.version++;
+    return c.id;
+  }
+
+  unsubscribe(channelId: string): void {
+    const i = this.subscriptions.findIndex((s) => s.channel.id === channelId);
+    if (i < 0) throw new Error(`not subscribed to ${channelId}`);
+    this.subscriptions.splice(i, 1);
+    this.version++;
+  }
+
+  /** The new name shows in the subscription and in the channel's videos. */
+  renameChannel(channelId: string, title: string): void {
+    this.mustSubscription(channelId).channel.title = title;
+    for (const v of this.videos.values()) if (v.channelId === channelId) v.channelTitle = title;
+    this.version++;
+  }
+
+  /** The channel is closed or terminated: its subscription is still counted, never returned. */
+  closeChannel(channelId: string): void {
+    this.mustSubscription(channelId).gone = true;
+    this.version++;
+  }
+
   /**
    * From now on, the playlist item or video with this id is served malformed (by
    * playlistItems.list or videos.list). The ground truth is unchanged: the item or video is
@@ -348,6 +388,8 @@ export class Library {
       pagedSizes,
       availableVideos,
       unavailableVideoIds: unavailable.sort(),
+      subscriptions: expectedSubscriptions(this.subscriptions),
+      subscriptionsPaged: this.subscriptions.length,
     };
   }
 
@@ -375,6 +417,12 @@ export class Library {
     const p = this.getPlaylist(id);
     if (!p) throw new Error(`no playlist ${id}`);
     return p;
+  }
+
+  private mustSubscription(channelId: string): Subscription {
+    const s = this.subscriptions.find((x) => x.channel.id === channelId);
+    if (!s) throw new Error(`not subscribed to ${channelId}`);
+    return s;
   }
 
   private mustVideo(id: string): Video {

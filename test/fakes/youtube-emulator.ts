@@ -34,6 +34,8 @@ export interface YouTubeEmulatorOptions {
   quotaExceededVariant?: QuotaVariant;
   /** 'volatile' (default): playlistItems etags change on every call, as community reports describe. */
   playlistItemsEtags?: 'stable' | 'volatile';
+  /** 'volatile' (default, unknown for the real API): subscriptions etags change on every call too. */
+  subscriptionsEtags?: 'stable' | 'volatile';
   /** 'metadata' (default): a playlist's etag ignores changes to its items; 'items': it hashes them too. */
   playlistEtags?: PlaylistEtagMode;
   /** 'legacy' (default): quoted etags with a slash, as older recordings show; 'plain': today's form. */
@@ -117,10 +119,11 @@ export class YouTubeEmulator extends EventEmitter {
   readonly oauth = new OAuthEmulator();
   readonly requests: RequestInfo[] = [];
   readonly stats: EmulatorStats = {
-    requests: 0, byResource: { channels: 0, playlists: 0, playlistItems: 0, videos: 0 },
+    requests: 0, byResource: { channels: 0, playlists: 0, playlistItems: 0, videos: 0, subscriptions: 0 },
     notModified: 0, faults: 0, unauthorized: 0, quotaRefused: 0,
   };
   playlistItemsEtags: 'stable' | 'volatile';
+  subscriptionsEtags: 'stable' | 'volatile';
   readonly quirks: Quirks;
 
   private server: Server | undefined;
@@ -137,6 +140,7 @@ export class YouTubeEmulator extends EventEmitter {
     this.library = opts.library ?? generateLibrary({ seed: 1, playlists: 4, items: 120, likes: 20 });
     this.quota = new QuotaLedger(opts.dailyLimit ?? 10_000, opts.quotaExceededVariant ?? 'quotaExceeded');
     this.playlistItemsEtags = opts.playlistItemsEtags ?? 'volatile';
+    this.subscriptionsEtags = opts.subscriptionsEtags ?? 'volatile';
     this.quirks = { etagStyle: opts.etagStyle ?? 'legacy', playlistEtags: opts.playlistEtags ?? 'metadata' };
     if (opts.accessTokenTtlSeconds !== undefined) this.oauth.accessTokenTtlSeconds = opts.accessTokenTtlSeconds;
     if (opts.faults) this.faults.set(opts.faults);
@@ -277,7 +281,15 @@ export class YouTubeEmulator extends EventEmitter {
         else {
           try {
             const salt = this.playlistItemsEtags === 'volatile' ? `v${++this.volatileCounter}` : undefined;
-            const out = handler({ lib: this.library, query, quirks: this.quirks, ...(salt ? { playlistItemsSalt: salt } : {}) });
+            const subscriptionsSalt = this.subscriptionsEtags === 'volatile' ? `s${++this.volatileCounter}` : undefined;
+            const out = handler({
+              lib: this.library,
+              query,
+              quirks: this.quirks,
+              call: seq,
+              ...(salt ? { playlistItemsSalt: salt } : {}),
+              ...(subscriptionsSalt ? { subscriptionsSalt } : {}),
+            });
             if (sameEtag(req.headers['if-none-match'], out.etag)) {
               status = 304;
               info.notModified = true;

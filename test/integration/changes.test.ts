@@ -43,6 +43,9 @@ describe(`changes: what left each playlist and why (${TEST_DATABASE})`, () => {
   let renamed: ReturnType<typeof soleItem>;
   let added: { itemId: string; videoId: string; title: string };
   let fresh: { id: string; itemId: string };
+  let unsubscribed: { channelId: string; title: string; subscribedAt: string };
+  let closed: { channelId: string; title: string };
+  let subscribed: string;
 
   beforeAll(async () => {
     emulator = await YouTubeEmulator.start({
@@ -75,6 +78,12 @@ describe(`changes: what left each playlist and why (${TEST_DATABASE})`, () => {
     fresh = { id: freshId, itemId: lib.addItem(freshId, newVideo) };
     // The third playlist's videos must not count as departures: the playlist is reported instead.
     lib.deletePlaylist(gone.id);
+    const [s1, s2] = lib.subscriptions.filter((s) => !s.gone);
+    unsubscribed = { channelId: s1!.channel.id, title: s1!.channel.title, subscribedAt: s1!.subscribedAt };
+    lib.unsubscribe(s1!.channel.id);
+    closed = { channelId: s2!.channel.id, title: s2!.channel.title };
+    lib.closeChannel(s2!.channel.id);
+    subscribed = lib.subscribe({ title: 'Zeitgeist Weekly' });
     await pull(ws); // run 2
   });
   afterAll(async () => {
@@ -112,13 +121,32 @@ describe(`changes: what left each playlist and why (${TEST_DATABASE})`, () => {
     expect(report.renamed).toEqual([
       expect.objectContaining({ videoId: renamed.videoId, oldTitle: renamed.title, newTitle: 'Renamed: the final cut ✂️', channelTitle: renamed.channelTitle }),
     ]);
+    expect(report.subscriptionsGained).toEqual([{ channelId: subscribed, title: 'Zeitgeist Weekly', subscribedAt: expect.any(String), firstSeen: expect.any(String) }]);
+    // "Unsubscribed or the channel is gone": the API says no more, and neither does ytsync.
+    expect(report.subscriptionsLost).toEqual(
+      [
+        { channelId: unsubscribed.channelId, title: unsubscribed.title, subscribedAt: unsubscribed.subscribedAt.replace('Z', '.000Z'), removedAt: expect.any(String), reason: 'unsubscribed-or-gone' },
+        { channelId: closed.channelId, title: closed.title, subscribedAt: expect.any(String), removedAt: expect.any(String), reason: 'unsubscribed-or-gone' },
+      ].sort((x, y) => x.title.toLocaleLowerCase('en-US').localeCompare(y.title.toLocaleLowerCase('en-US'), 'en-US')),
+    );
     expect(report.totals).toEqual({
       added: 3,
       departed: { removed: 1, moved: 1, deleted: 1, private: 1, unavailable: 0 },
       playlistsCreated: 1,
       playlistsRemoved: 1,
       renamed: 1,
+      subscriptionsGained: 1,
+      subscriptionsLost: 2,
     });
+    // A video out of reach carries where to look for it; one still watchable does not.
+    const departed = report.playlists.flatMap((p: { departed: Array<{ videoId: string; reason: string; recovery: unknown }> }) => p.departed);
+    for (const d of departed) {
+      expect(d.recovery, d.reason).toEqual(
+        d.reason === 'deleted' || d.reason === 'private'
+          ? { wayback: `https://web.archive.org/web/*/https://www.youtube.com/watch?v=${d.videoId}`, filmot: `https://filmot.com/video/${d.videoId}` }
+          : null,
+      );
+    }
     // "Deleted video" / "Private video" are YouTube's placeholders, never an answer.
     expect(JSON.stringify(report)).not.toMatch(/"(Deleted|Private) video"/);
   });
@@ -141,10 +169,19 @@ describe(`changes: what left each playlist and why (${TEST_DATABASE})`, () => {
     const onlyA = await changes(ws, '--json', '--runs', '2', '--playlist', a.title);
     expect(onlyA.playlists.map((p: { playlistId: string }) => p.playlistId)).toEqual([a.id]);
     expect(onlyA.totals.departed).toEqual({ removed: 1, moved: 1, deleted: 1, private: 0, unavailable: 0 });
+    // Subscriptions belong to no playlist.
+    expect(onlyA.subscriptionsLost).toEqual([]);
 
     const text = await changes(ws, '--runs', '2');
     expect(text).toContain(`→ moved to "${b.title}": "${moved.title}"`);
-    expect(text).toContain(`✗ deleted by YouTube or the uploader: "${deleted.title}" — ${deleted.channelTitle}`);
+    expect(text).toContain(
+      `✗ deleted by YouTube or the uploader: "${deleted.title}" — ${deleted.channelTitle} [${deleted.videoId}]\n` +
+        `      look for it: https://web.archive.org/web/*/https://www.youtube.com/watch?v=${deleted.videoId}  https://filmot.com/video/${deleted.videoId}\n`,
+    );
+    expect(text).toContain(`Subscriptions lost:\n`);
+    expect(text).toContain(`  ✗ unsubscribed or the channel is gone: "${unsubscribed.title}" (${unsubscribed.channelId}), subscribed since ${unsubscribed.subscribedAt.slice(0, 10)}\n`);
+    expect(text).toContain(`Subscriptions gained:\n  + "Zeitgeist Weekly" (${subscribed})\n`);
+    expect(text).toMatch(/1 subscription gained, 2 lost \(unsubscribed or the channel is gone\)\.$/m);
     expect(text).toContain(`"${renamed.title}" → "Renamed: the final cut ✂️"`);
 
     const bad = await runInProcess(['changes', '--playlist', 'no such playlist'], ws.env);

@@ -60,6 +60,7 @@ describe(`export: a complete, readable backup (${TEST_DATABASE})`, () => {
   let ws: Workspace;
   let removedItem: string;
   let removedPlaylist: string;
+  let unsubscribed: string;
 
   beforeAll(async () => {
     emulator = await YouTubeEmulator.start({
@@ -74,6 +75,8 @@ describe(`export: a complete, readable backup (${TEST_DATABASE})`, () => {
     lib.removeItem(first!.id, removedItem);
     removedPlaylist = second!.id;
     lib.deletePlaylist(removedPlaylist);
+    unsubscribed = lib.subscriptions.find((s) => !s.gone)!.channel.id;
+    lib.unsubscribe(unsubscribed);
     expect((await runInProcess(['pull'], ws.env)).code).toBe(0);
   });
   afterAll(async () => {
@@ -101,6 +104,25 @@ describe(`export: a complete, readable backup (${TEST_DATABASE})`, () => {
     expect(items.some((i: { availability: string }) => i.availability === 'deleted')).toBe(true);
     expect(items.some((i: { availability: string }) => i.availability === 'private')).toBe(true);
     expect(items.every((i: { title: string | null }) => i.title !== 'Deleted video' && i.title !== 'Private video')).toBe(true);
+
+    // Subscriptions: every live one, as YouTube lists them (alphabetically), with their pages and feeds.
+    expect(result.stderr).toMatch(new RegExp(`^exported \\d+ playlists, \\d+ items, ${expected.subscriptions.length} subscriptions \\(json\\)`));
+    const byTitle = (a: { title: string }, b: { title: string }) => a.title.toLocaleLowerCase('en-US').localeCompare(b.title.toLocaleLowerCase('en-US'), 'en-US');
+    expect(backup.subscriptions).toEqual(
+      [...expected.subscriptions].sort(byTitle).map((s) => ({
+        channelId: s.channelId,
+        title: s.title,
+        url: `https://www.youtube.com/channel/${s.channelId}`,
+        feedUrl: `https://www.youtube.com/feeds/videos.xml?channel_id=${s.channelId}`,
+        subscribedAt: s.subscribedAt.replace('Z', '.000Z'),
+        firstSeen: expect.any(String),
+        removedAt: null,
+        thumbnailUrl: s.thumbnailUrl,
+        description: s.description,
+      })),
+    );
+    const all = JSON.parse((await runInProcess(['export', '--include-removed'], ws.env)).stdout);
+    expect(all.subscriptions.at(-1)).toMatchObject({ channelId: unsubscribed, removedAt: expect.any(String) });
   });
 
   it('CSV (one file, playlist columns) read by a real CSV parser equals the same rows; --include-removed adds the rest', async () => {

@@ -11,12 +11,14 @@ import { interruption, verificationUnits, type Interruption } from '../support/r
 
 const CONCURRENCY = 4;
 const KILLS = 10;
-const PASS_OF = { channels: 1, playlists: 1, playlistItems: 2, videos: 3 } as const;
+const PASS_OF = { channels: 1, playlists: 1, subscriptions: 1, playlistItems: 2, videos: 3 } as const;
 type Resource = keyof typeof PASS_OF;
+/** The order in which a first sync asks for each resource. */
+const ORDER: Record<Resource, number> = { channels: 0, playlists: 1, subscriptions: 2, playlistItems: 3, videos: 4 };
 
 /**
  * Draws `n` distinct positions (1-based) of the reference request sequence, sorted, with at
- * least one in each pass (channels/playlists, items, videos). Seeded: the same plan every run.
+ * least one in each pass (channels/playlists/subscriptions, items, videos). Seeded: the same plan every run.
  */
 function killPlan(reference: Resource[], n: number, seed: number): Array<{ resource: Resource; ordinal: number; position: number }> {
   const rng = new Rng(seed);
@@ -55,7 +57,7 @@ describe(`kill -9 at seeded random moments, then pull again (${TEST_DATABASE})`,
     expect(reference.length).toBe(minimum);
     const plan = killPlan(reference, KILLS, 0xdead);
 
-    const counts: Record<string, number> = { channels: 0, playlists: 0, playlistItems: 0, videos: 0 };
+    const counts: Record<string, number> = { channels: 0, playlists: 0, subscriptions: 0, playlistItems: 0, videos: 0 };
     // Which attempts asked for each list's items.
     const listFetchedBy = new Map<string, Set<number>>();
     let attempt = 0;
@@ -77,7 +79,7 @@ describe(`kill -9 at seeded random moments, then pull again (${TEST_DATABASE})`,
       onRequest = (info) => {
         if (killedAt) return;
         const resource = info.resource as Resource;
-        const due = resource === point.resource ? counts[resource]! >= target : PASS_OF[resource] > PASS_OF[point.resource];
+        const due = resource === point.resource ? counts[resource]! >= target : ORDER[resource] > ORDER[point.resource];
         if (due) {
           killedAt = { resource, count: counts[resource]!, seq: info.seq };
           child.kill('SIGKILL');

@@ -8,6 +8,7 @@ import { INTACT, integrity, ledgerUnits } from '../support/failures.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 import { minimumUnits } from '../support/quota.js';
 import { interruption, verificationUnits, type Interruption } from '../support/resume.js';
+import { decodePageToken } from '../fakes/api-resources.js';
 
 const pages = (n: number): number => Math.max(1, Math.ceil(n / 50));
 
@@ -49,22 +50,24 @@ describe(`quota exhausted at every pass boundary (${TEST_DATABASE})`, () => {
   let scenario: Scenario;
 
   beforeEach(async () => {
-    scenario = await startScenario({ seed: 75, playlists: 5, items: 300, likes: 60, deletedRate: 0.05, privateRate: 0.05, duplicateRate: 0.03 });
+    scenario = await startScenario({ seed: 75, playlists: 5, items: 300, likes: 60, deletedRate: 0.05, privateRate: 0.05, duplicateRate: 0.03, subscriptions: 120 });
     ({ emulator, ws } = scenario);
     emulator.faults.set({ latencyMs: 2 });
   });
   afterEach(() => scenario.stop());
 
-  it('stops at channels.list, the first playlists page, the first items page, between playlists, mid-items (dailyLimitExceeded, 4 workers), the first and the last videos batch → 75 each time; after the reset the run completes exact', async () => {
+  it('stops at channels.list, the first playlists page, the first and a middle subscriptions page, the first items page, between playlists, mid-items (dailyLimitExceeded, 4 workers), the first and the last videos batch → 75 each time; after the reset the run completes exact', async () => {
     const expected = emulator.library.expectedMirror();
     const minimum = minimumUnits(expected);
 
-    // With --concurrency 1 the request order is fixed: channels, playlists pages, each
-    // playlist's pages in playlists.list order then the Liked list, then the videos batches.
+    // With --concurrency 1 the request order is fixed: channels, playlists pages, subscriptions
+    // pages, each playlist's pages in playlists.list order then the Liked list, then the videos batches.
     const lists = [...expected.playlists.map((p) => p.id), expected.likesPlaylistId!];
     const itemPages = lists.map((id) => pages(expected.items[id]!.length));
     const videoBatches = Math.ceil(new Set(Object.values(expected.items).flat().map((i) => i.videoId)).size / 50);
-    expect(1 + pages(expected.playlists.length) + itemPages.reduce((a, b) => a + b, 0) + videoBatches).toBe(minimum);
+    const subscriptionPages = pages(expected.subscriptionsPaged);
+    expect(subscriptionPages).toBe(3);
+    expect(1 + pages(expected.playlists.length) + subscriptionPages + itemPages.reduce((a, b) => a + b, 0) + videoBatches).toBe(minimum);
     // "Between playlists": right after the first playlist that takes more than one page.
     const j = itemPages.findIndex((n) => n >= 2);
     expect(j).toBeGreaterThanOrEqual(0);
@@ -78,6 +81,27 @@ describe(`quota exhausted at every pass boundary (${TEST_DATABASE})`, () => {
     const stops: Stop[] = [
       { name: 'channels.list', at: () => true, refused: (r) => r.resource === 'channels' },
       { name: 'the first playlists page', at: (r) => r.resource === 'playlists', refused: (r) => firstPage(r, 'playlists') && r.query.mine === 'true' },
+      {
+        name: 'the first subscriptions page',
+        at: (r) => r.resource === 'subscriptions',
+        refused: (r) => firstPage(r, 'subscriptions'),
+        check: (points) => {
+          expect(done(points, 'playlists')).toHaveLength(1);
+          expect(points.find((p) => p.pass === 'subscriptions')).toMatchObject({ next_page_token: null, items_fetched: 0, done: false });
+          expect(points.filter((p) => p.pass === 'items')).toHaveLength(0);
+        },
+      },
+      {
+        name: 'a middle subscriptions page',
+        at: (r) => r.resource === 'subscriptions' && ++arrived === 2,
+        refused: (r) => r.resource === 'subscriptions' && r.query.pageToken !== undefined,
+        // The first page is stored with its resume point; the next pull reads the list again from its start.
+        check: (points) => {
+          const point = points.find((p) => p.pass === 'subscriptions')!;
+          expect(point).toMatchObject({ done: false });
+          expect(decodePageToken(point.next_page_token!).offset).toBe(50);
+        },
+      },
       {
         name: 'the first items page',
         at: (r) => r.resource === 'playlistItems',

@@ -134,13 +134,20 @@ describe('ytsync login', () => {
     expect((await readCredentials()).clientId).toBe(clientId);
   });
 
-  it('rejects a web client JSON with exit 2 and says to create a Desktop app client', async () => {
+  // Issue 13, acceptance 4.
+  it('rejects a web client JSON with exit 2, saying why and what to create instead', async () => {
     const secretFile = path.join(suite.home, 'web.json');
-    await writeFile(secretFile, JSON.stringify({ web: { client_id: 'x', client_secret: 'y' } }));
+    await writeFile(secretFile, JSON.stringify({ web: { client_id: 'x.apps.googleusercontent.com', client_secret: 'y', redirect_uris: ['https://example.com/cb'] } }));
+    const authsBefore = suite.emu.oauth.authRequests.length;
     const result = await runInProcess(['login', '--no-browser', '--client-secret', secretFile], suite.env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Desktop app/);
+    expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^ytsync: .*web\.json is the JSON of a "Web application" OAuth client/);
+    expect(result.stderr).toMatch(/127\.0\.0\.1 at a port chosen at each login/); // why
+    expect(result.stderr).toContain('Create a "Desktop app" OAuth client in your Google Cloud project (https://console.cloud.google.com/auth/clients/create');
+    expect(result.stderr).toContain('run `ytsync login --client-secret <that file>`');
+    expect(suite.emu.oauth.authRequests.length).toBe(authsBefore); // never got as far as Google
   });
 
   it('exits 2 when the client secret file is missing', async () => {
@@ -149,10 +156,32 @@ describe('ytsync login', () => {
     expect(result.stderr).toMatch(/Cannot read the client secret file .*no such file/);
   });
 
-  it('exits 2 without any OAuth client', async () => {
-    const result = await runInProcess(['login', '--no-browser'], { ...suite.env, YTSYNC_CLIENT_ID: '', YTSYNC_CLIENT_SECRET: '' });
+  // Issue 13, acceptance 4: the first login guides, step by step, with the Console's links.
+  it('without any OAuth client: the numbered setup with its links, then the command to run next; exit 2', async () => {
+    const result = await runInProcess(['login'], { ...suite.env, YTSYNC_CLIENT_ID: '', YTSYNC_CLIENT_SECRET: '' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--client-secret/);
+    expect(result.stdout).toBe('');
+    const text = result.stderr;
+    const steps = [...text.matchAll(/^ {2}(\d)\. (.*)$/gm)].map((m) => [Number(m[1]), m[2]]);
+    expect(steps.map(([n]) => n)).toEqual([1, 2, 3, 4, 5]);
+    expect(steps[0]![1]).toMatch(/Enable the YouTube Data API v3/);
+    expect(steps[1]![1]).toMatch(/consent screen.*External/);
+    expect(steps[2]![1]).toMatch(/test user/);
+    expect(steps[3]![1]).toMatch(/"Desktop app" \(not "Web application"\)/);
+    expect(steps[4]![1]).toMatch(/Download its JSON/);
+    for (const link of [
+      'https://console.cloud.google.com/apis/library/youtube.googleapis.com',
+      'https://console.cloud.google.com/auth/overview',
+      'https://console.cloud.google.com/auth/audience',
+      'https://console.cloud.google.com/auth/clients/create',
+    ]) {
+      expect(text).toMatch(new RegExp(`^ {7}${link.replace(/[.?]/g, '\\$&')}$`, 'm')); // on a line of its own
+    }
+    // Why the 7-day expiry happens and how publishing avoids it.
+    expect(text).toMatch(/"Testing", Google expires its\s+refresh tokens after 7 days/);
+    expect(text).toMatch(/"Publish app"/);
+    expect(text).toMatch(/^Then run:\n\n {2}ytsync login --client-secret ~\/Downloads\/client_secret_XXXX\.json$/m);
+    expect(text.trim().split('\n').at(-1)).toBe('ytsync: no OAuth client yet: set one up as above, then run `ytsync login --client-secret FILE`.');
   });
 
   it('times out cleanly when the browser never comes back', async () => {

@@ -8,11 +8,12 @@ import { startScenario, type Scenario } from '../support/scenario.js';
 
 /**
  * The mirror, exact at the minimum quota; an unchanged night rewrites no row and costs what it
- * costs, counted alike by the summary, the ledger and YouTube. In both playlistItems etag modes:
- * 'volatile' (the default, as community reports describe: no 304 there, every page a 200 that
- * must change nothing) and 'stable' (pages come back 304, which cost a unit all the same).
+ * costs, counted alike by the summary, the ledger and YouTube. In both etag modes of the
+ * playlistItems and subscriptions lists: 'volatile' (the default, as community reports describe
+ * for playlistItems: no 304 there, every page a 200 that must change nothing) and 'stable' (pages
+ * come back 304, which cost a unit all the same).
  */
-describe.each(['volatile', 'stable'] as const)(`pull mirrors a library exactly (${TEST_DATABASE}, playlistItems etags: %s)`, (playlistItemsEtags) => {
+describe.each(['volatile', 'stable'] as const)(`pull mirrors a library exactly (${TEST_DATABASE}, list etags: %s)`, (listEtags) => {
   let s: Scenario;
 
   afterEach(() => s.stop());
@@ -20,7 +21,7 @@ describe.each(['volatile', 'stable'] as const)(`pull mirrors a library exactly (
   it('first pull: exact mirror at the minimum quota; second pull: zero changes, no row rewritten, every unit counted alike', async () => {
     s = await startScenario(
       { seed: 11, playlists: 12, items: 1100, likes: 120, deletedRate: 0.04, privateRate: 0.04, duplicateRate: 0.03 },
-      { playlistItemsEtags },
+      { playlistItemsEtags: listEtags, subscriptionsEtags: listEtags },
     );
     const { emulator, ws } = s;
     const expected = emulator.library.expectedMirror();
@@ -46,7 +47,10 @@ describe.each(['volatile', 'stable'] as const)(`pull mirrors a library exactly (
     const second = await runInProcess(['pull', '--json'], ws.env);
     expect(second.code).toBe(0);
     const again = JSON.parse(second.stdout);
-    expect(again.changes).toMatchObject({ playlistsAdded: 0, playlistsRemoved: 0, itemsChanged: 0, itemsRemoved: 0, videosUpdated: 0, videosUnavailable: 0, restarts: 0 });
+    expect(again.changes).toMatchObject({
+      playlistsAdded: 0, playlistsRemoved: 0, itemsChanged: 0, itemsRemoved: 0, videosUpdated: 0, videosUnavailable: 0, restarts: 0,
+      subscriptionsGained: 0, subscriptionsLost: 0, subscriptionsChanged: 0,
+    });
     // A 304 costs its unit like any answer: the summary, the ledger and YouTube agree.
     const charged = emulator.quota.used - unitsBefore;
     expect(charged).toBe(summary.unitsSpent);
@@ -54,8 +58,8 @@ describe.each(['volatile', 'stable'] as const)(`pull mirrors a library exactly (
     expect((await ws.withDb(ledgerUnits)) - ledgerBefore).toBe(charged);
     const notModified = emulator.stats.notModified - notModifiedBefore;
     expect(again.changes.pagesNotModified).toBe(notModified);
-    if (playlistItemsEtags === 'stable') expect(notModified).toBe(charged - 1); // all but channels.list
-    else expect(notModified).toBeLessThan(charged / 2); // the items pages all came back 200
+    if (listEtags === 'stable') expect(notModified).toBe(charged - 1); // all but channels.list
+    else expect(notModified).toBeLessThan(charged / 2); // the items and subscriptions pages all came back 200
     expect(await ws.withDb(rowWrites)).toEqual(writesBefore);
     await ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
   });

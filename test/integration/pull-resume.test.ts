@@ -80,6 +80,7 @@ describe(`an interrupted pull continues where it stopped (${TEST_DATABASE})`, ()
 
     await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
     expect(stop.listingAgain).toBe(true);
+    console.log(`[resume ${TEST_DATABASE}] quota inside the items pass: units ${firstDay + s.emulator.quota.used} = minimum ${minimum} + ${verificationUnits(stop, expected.playlists.length)}`);
     expect(firstDay + s.emulator.quota.used).toBe(minimum + verificationUnits(stop, expected.playlists.length));
     expectRefetchedOnly(s.emulator.requests, stop.partlyRead.map((p) => p.list));
     // A finished run leaves no resume points behind.
@@ -130,6 +131,7 @@ describe(`an interrupted pull continues where it stopped (${TEST_DATABASE})`, ()
     expect(JSON.parse(last.stdout)).toMatchObject({ outcome: 'complete', resumed: true });
     await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
     const verified = stops.reduce((n, stop) => n + verificationUnits(stop, expected.playlists.length), 0);
+    console.log(`[resume ${TEST_DATABASE}] two --max-units stops: units ${s.emulator.quota.used} = minimum ${minimum} + ${verified}`);
     expect(s.emulator.quota.used).toBe(minimum + verified);
     expectRefetchedOnly(s.emulator.requests, stops.flatMap((stop) => stop.partlyRead.map((p) => p.list)));
   });
@@ -162,6 +164,7 @@ describe(`an interrupted pull continues where it stopped (${TEST_DATABASE})`, ()
     expect(JSON.parse(second.stdout)).toMatchObject({ outcome: 'complete', resumed: true });
     await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
     // The pages in flight at Ctrl-C were stored: nothing was wasted but the verification.
+    console.log(`[resume ${TEST_DATABASE}] Ctrl-C: units ${s.emulator.quota.used} = minimum ${minimumUnits(expected)} + ${verificationUnits(stop, expected.playlists.length)}`);
     expect(s.emulator.quota.used).toBe(minimumUnits(expected) + verificationUnits(stop, expected.playlists.length));
     expectRefetchedOnly(s.emulator.requests, stop.partlyRead.map((p) => p.list));
   });

@@ -43,7 +43,7 @@ describe(`ytsync status (${TEST_DATABASE})`, () => {
       loggedIn: false,
       database: { kind: TEST_DATABASE },
       busy: null,
-      counts: { playlists: 0, videos: 0, items: 0, removedItems: 0, unavailableVideos: 0 },
+      counts: { playlists: 0, videos: 0, items: 0, removedItems: 0, unavailableVideos: 0, subscriptions: 0 },
       quota: { usedToday: 0, dailyLimit: 500, day: quotaDay() },
       lastRun: null,
       unfinishedRun: null,
@@ -67,7 +67,7 @@ describe(`ytsync status (${TEST_DATABASE})`, () => {
     await ws.seedCredentials(emulator);
     const expected = emulator.library.expectedMirror();
 
-    // Budget stop in the items pass: 1 channel + 1 playlists page + a few item pages.
+    // Budget stop in the items pass: 1 channel + 1 playlists page + 1 subscriptions page + a few item pages.
     const partial = await runInProcess(['pull', '--max-units', '5'], ws.env);
     expect(partial.code, partial.stderr).toBe(75);
     expect(partial.stderr).toMatch(/--max-units.*progress is saved/);
@@ -81,6 +81,7 @@ describe(`ytsync status (${TEST_DATABASE})`, () => {
     const unfinished = report.unfinishedRun;
     expect(unfinished.id).toBe(report.lastRun.id);
     expect(unfinished.passes.playlists).toMatchObject({ done: true });
+    expect(unfinished.passes.subscriptions).toMatchObject({ done: true });
     expect(unfinished.passes.items.playlists).toBe(expected.playlists.length + 1); // + the Liked list
     expect(unfinished.passes.items.done).toBeLessThan(unfinished.passes.items.playlists);
     expect(unfinished.passes.items.pending.length).toBe(unfinished.passes.items.playlists - unfinished.passes.items.done);
@@ -95,6 +96,7 @@ describe(`ytsync status (${TEST_DATABASE})`, () => {
     const human = await runInProcess(['status'], ws.env);
     expect(human.stdout).toMatch(new RegExp(`^Unfinished run #${unfinished.id}: .*5 units so far; last invocation: budget`, 'm'));
     expect(human.stdout).toMatch(/^ {2}items: +\d+ of 5 playlists read/m);
+    expect(human.stdout).toMatch(/^ {2}subscriptions: +done$/m);
     expect(human.stdout).toMatch(/continues from these resume points/);
 
     const estimate = report.nextPullEstimate.units;
@@ -112,6 +114,8 @@ describe(`ytsync status (${TEST_DATABASE})`, () => {
     expect(report.lastRun.finishedAt).not.toBeNull();
     expect(report.counts).toMatchObject({ playlists: expected.playlists.length + 1, items: totalItems, removedItems: 0 });
     expect(report.counts.unavailableVideos).toBe(expected.unavailableVideoIds.length);
+    expect(report.counts.subscriptions).toBe(expected.subscriptions.length);
+    expect((await runInProcess(['status'], ws.env)).stdout).toMatch(new RegExp(`^Mirror: .*\\), ${expected.subscriptions.length} subscriptions$`, 'm'));
     expect(report.nextPullEstimate).toEqual({ units: emulator.quota.used, basis: 'previous-run' });
     expect(report.quota.usedToday).toBe(emulator.quota.used);
 

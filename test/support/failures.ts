@@ -11,11 +11,12 @@ export async function ledgerUnits(db: Db): Promise<number> {
 }
 
 /** Requests of a first full sync, per resource, in the order the passes make them. */
-export function referenceRequests(expected: ExpectedMirror): Array<'channels' | 'playlists' | 'playlistItems' | 'videos'> {
+export function referenceRequests(expected: ExpectedMirror): Array<'channels' | 'playlists' | 'subscriptions' | 'playlistItems' | 'videos'> {
   const videos = new Set(Object.values(expected.items).flat().map((i) => i.videoId)).size;
   return [
     'channels',
     ...Array<'playlists'>(Math.max(1, Math.ceil(expected.playlists.length / 50))).fill('playlists'),
+    ...Array<'subscriptions'>(Math.max(1, Math.ceil(expected.subscriptionsPaged / 50))).fill('subscriptions'),
     ...Array<'playlistItems'>(Object.values(expected.pagedSizes).reduce((n, size) => n + Math.max(1, Math.ceil(size / 50)), 0)).fill('playlistItems'),
     ...Array<'videos'>(Math.ceil(videos / 50)).fill('videos'),
   ];

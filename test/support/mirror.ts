@@ -22,6 +22,15 @@ export interface ActualMirror {
     unavailable_since: Date | null;
     unavailable_reason: string | null;
   }>;
+  subscriptions: Array<{
+    channel_youtube_id: string;
+    youtube_id: string;
+    title: string | null;
+    description: string | null;
+    thumbnail_url: string | null;
+    subscribed_at: Date | null;
+    removed_at: Date | null;
+  }>;
 }
 
 export async function readMirror(db: Db): Promise<ActualMirror> {
@@ -38,13 +47,18 @@ export async function readMirror(db: Db): Promise<ActualMirror> {
       sql`SELECT youtube_id, title, description, channel_id, channel_title, published_at, duration_seconds, privacy_status,
                  unavailable_since, unavailable_reason FROM videos ORDER BY youtube_id`,
     ),
+    subscriptions: await rows(
+      db,
+      sql`SELECT channel_youtube_id, youtube_id, title, description, thumbnail_url, subscribed_at, removed_at
+            FROM subscriptions ORDER BY channel_youtube_id`,
+    ),
   };
 }
 
 /**
  * Asserts the mirror equals the emulator's ground truth: every live playlist with its
- * metadata, every live item of every list in order, details of every available video, and
- * every unavailable one flagged. Removed rows may exist but must be marked removed.
+ * metadata, every live item of every list in order, details of every available video, every
+ * unavailable one flagged, and every subscription. Removed rows may exist but must be marked removed.
  */
 export function expectExactMirror(actual: ActualMirror, expected: ExpectedMirror): void {
   const livePlaylists = actual.playlists.filter((p) => p.removed_at === null && p.kind === 'playlist');
@@ -97,4 +111,16 @@ export function expectExactMirror(actual: ActualMirror, expected: ExpectedMirror
   for (const id of expected.unavailableVideoIds) {
     expect(videos.get(id)?.unavailable_since ?? null, `video ${id} should be unavailable`).not.toBeNull();
   }
+
+  const liveSubscriptions = actual.subscriptions
+    .filter((s) => s.removed_at === null)
+    .map((s) => ({
+      subscriptionId: s.youtube_id,
+      channelId: s.channel_youtube_id,
+      title: s.title,
+      description: s.description,
+      thumbnailUrl: s.thumbnail_url,
+      subscribedAt: s.subscribed_at ? new Date(s.subscribed_at).toISOString().replace('.000Z', 'Z') : null,
+    }));
+  expect(liveSubscriptions).toEqual(expected.subscriptions);
 }

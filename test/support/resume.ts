@@ -8,11 +8,12 @@ import { rows } from './scenario.js';
 /**
  * What an interrupted run left for the next invocation, and what the README's bound says the
  * next invocation spends on top of the minimum to trust it (README "Quota"): the pages already
- * stored of every list it left partly read (read again from the start: page tokens are offsets),
+ * stored of every list it left partly read — playlists, subscriptions, a playlist's items — (read
+ * again from the start: page tokens are offsets),
  * and, when lists are left to read, one call per 50 playlists to read the list of playlists again.
  */
 export interface Interruption {
-  /** Lists (playlist ids, or null for the list of playlists) partly read, with their pages stored. */
+  /** Lists (playlist ids, or null for the list of playlists or of subscriptions) partly read, with their pages stored. */
   partlyRead: Array<{ list: string | null; pages: number }>;
   /** Lists whose read was complete: never fetched again in this run. */
   doneLists: string[];

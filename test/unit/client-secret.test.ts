@@ -34,6 +34,12 @@ describe('parseClientSecretJson', () => {
     expect(error.message).toMatch(/Desktop app/);
   });
 
+  it('rejects a service account key: it has no YouTube channel', () => {
+    const error = catchError(() => parseClientSecretJson(JSON.stringify({ type: 'service_account', client_email: 'x@y.iam.gserviceaccount.com' }), 'sa.json'));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(/service account key.*no YouTube channel.*Desktop app/);
+  });
+
   it.each([
     ['not JSON', '{nope', /not valid JSON/],
     ['no installed key', '{"foo": {}}', /no "installed" key/],

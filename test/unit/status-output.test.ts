@@ -4,19 +4,20 @@ import { commandHelp, exitCodesHelp } from '../../src/output/help.js';
 import { createReporter } from '../../src/output/reporter.js';
 import { describeQuotaReset, formatDuration, formatLocalTime } from '../../src/output/time.js';
 
-const base: EstimateInputs = { lastCompleteRunUnits: null, playlists: 0, listSizes: [], knownVideos: 0, unfinished: null };
+const base: EstimateInputs = { lastCompleteRunUnits: null, playlists: 0, listSizes: [], knownVideos: 0, subscriptions: 0, unfinished: null };
 const point = (p: Partial<ResumeProgress> & { pass: string }): ResumeProgress => ({
   done: false, itemsFetched: 0, totalResults: null, itemCount: null, nextPageToken: null, ...p,
 });
 
-describe('cost estimate (SPEC.md: ceil(P/50) + Σ ceil(items/50) + ceil(V/50) + 1)', () => {
+describe('cost estimate (SPEC.md: ceil(P/50) + Σ ceil(items/50) + ceil(V/50) + ceil(S/50) + 1)', () => {
   it('full sync formula: an empty list still costs its call', () => {
-    expect(fullSyncUnits(3, [0, 50, 51, 120], 130)).toBe(1 + (1 + 1 + 2 + 3) + 3 + 1);
-    expect(fullSyncUnits(120, [], 0)).toBe(3 + 0 + 0 + 1);
+    expect(fullSyncUnits(3, [0, 50, 51, 120], 130, 101)).toBe(1 + (1 + 1 + 2 + 3) + 3 + 3 + 1);
+    // No subscriptions: the call that says so still costs its unit.
+    expect(fullSyncUnits(120, [], 0, 0)).toBe(3 + 0 + 0 + 1 + 1);
   });
   it('nothing known: no estimate; the previous complete run wins over item counts', () => {
     expect(estimatePullCost(base)).toBeNull();
-    expect(estimatePullCost({ ...base, playlists: 2, listSizes: [10, 60, null], knownVideos: 65 })).toEqual({ units: 1 + 1 + 2 + 1 + 2 + 1, basis: 'item-counts' });
+    expect(estimatePullCost({ ...base, playlists: 2, listSizes: [10, 60, null], knownVideos: 65, subscriptions: 60 })).toEqual({ units: 1 + 1 + 2 + 1 + 2 + 2 + 1, basis: 'item-counts' });
     expect(estimatePullCost({ ...base, playlists: 2, listSizes: [10, 60], lastCompleteRunUnits: 42 })).toEqual({ units: 42, basis: 'previous-run' });
   });
   it('an unfinished run: what its resume points leave', () => {
@@ -24,14 +25,16 @@ describe('cost estimate (SPEC.md: ceil(P/50) + Σ ceil(items/50) + ceil(V/50) + 
       channelKnown: true,
       resumePoints: [
         point({ pass: 'playlists', done: true }),
+        point({ pass: 'subscriptions', itemsFetched: 50, totalResults: 120, nextPageToken: 'CDIQAA' }), // read again from the start: 3 pages
         point({ pass: 'items', done: true, itemsFetched: 80 }),
         point({ pass: 'items', itemsFetched: 100, totalResults: 230, nextPageToken: 'CGQQAA' }), // read again from the start: 5 pages
         point({ pass: 'items', itemCount: 10 }), // not started: 1 page
       ],
     };
-    // The list of playlists again (1) + 6 item pages + videos: (knownVideos 90 + 240 unread) / 50 → 7.
-    expect(estimatePullCost({ ...base, playlists: 3, knownVideos: 90, lastCompleteRunUnits: 999, unfinished })).toEqual({ units: 1 + 6 + 7, basis: 'resume-points' });
-    const videos = { channelKnown: false, resumePoints: [point({ pass: 'playlists', done: true }), point({ pass: 'items', done: true }), point({ pass: 'videos', itemsFetched: 100, totalResults: 260 })] };
+    // The list of playlists again (1) + 3 subscriptions pages + 6 item pages + videos: (knownVideos 90 + 240 unread) / 50 → 7.
+    expect(estimatePullCost({ ...base, playlists: 3, knownVideos: 90, subscriptions: 80, lastCompleteRunUnits: 999, unfinished })).toEqual({ units: 1 + 3 + 6 + 7, basis: 'resume-points' });
+    const subscriptionsDone = point({ pass: 'subscriptions', done: true });
+    const videos = { channelKnown: false, resumePoints: [point({ pass: 'playlists', done: true }), subscriptionsDone, point({ pass: 'items', done: true }), point({ pass: 'videos', itemsFetched: 100, totalResults: 260 })] };
     expect(estimatePullCost({ ...base, unfinished: videos })).toEqual({ units: 1 + 4, basis: 'resume-points' });
   });
 });
