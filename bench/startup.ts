@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { emulatorCredentials } from '../test/support/credentials.js';
 import { FileCredentialStore } from '../src/auth/credential-store.js';
 import { generateLibrary } from '../test/fakes/generate-library.js';
 import { YouTubeEmulator } from '../test/fakes/youtube-emulator.js';
@@ -90,12 +91,8 @@ async function firstRun(): Promise<void> {
       const parent = await mkdtemp(path.join(os.tmpdir(), 'ytsync-bench-first-'));
       await chmod(parent, 0o711);
       const home = path.join(parent, 'ytsync');
-      await new FileCredentialStore(path.join(home, 'credentials.json')).save({
-        version: 1,
-        ...emulator.oauth.defaultClient,
-        refreshToken: emulator.oauth.issueRefreshToken(),
-        savedAt: new Date().toISOString(),
-      });
+      // As `ytsync login` writes them: bound to the emulator's endpoints (credentials name their issuer).
+      await new FileCredentialStore(path.join(home, 'credentials.json')).save(emulatorCredentials(emulator));
       const env = {
         YTSYNC_HOME: home,
         YTSYNC_API_ROOT: emulator.url,

@@ -12,9 +12,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateLibrary } from '../test/fakes/generate-library.js';
 import { YouTubeEmulator } from '../test/fakes/youtube-emulator.js';
-import { DEMO_LIBRARY } from './demo-library.js';
+import { aMonthLater, demoLibrary } from './demo-library.js';
 
 const BIN = fileURLToPath(new URL('../bin/ytsync.js', import.meta.url));
 const keep = process.argv.includes('--keep');
@@ -51,7 +50,8 @@ async function main(): Promise<number> {
   // Like a real home folder's parent: others may pass through (not list). Run as root, ytsync's
   // private server runs as nobody and must reach YTSYNC_HOME/db through it.
   await chmod(home, 0o711);
-  const emulator = await YouTubeEmulator.start({ library: generateLibrary(DEMO_LIBRARY) });
+  const { library, story } = demoLibrary();
+  const emulator = await YouTubeEmulator.start({ library });
   try {
     const expected = emulator.library.expectedMirror();
     const items = Object.values(expected.items).reduce((n, list) => n + list.length, 0);
@@ -93,6 +93,19 @@ async function main(): Promise<number> {
     say('ytsync status');
     const status = await ytsync(['status'], env, home);
     if (status !== 0) throw new Error(`ytsync status exited ${status}`);
+
+    aMonthLater(library, story);
+    say('A month later: YouTube deleted a video, another went private, an uploader renamed one, and you took one out of a playlist. ytsync pull --quiet');
+    const again = await ytsync(['pull', '--quiet'], env, home);
+    if (again !== 0) throw new Error(`ytsync pull exited ${again}`);
+
+    // Browsing works offline: the emulator could be gone by now.
+    const offline = { ...env, YTSYNC_API_ROOT: 'http://127.0.0.1:9/' };
+    for (const args of [['changes'], ['playlists'], ['search', 'midnight', 'city'], ['search', 'cafe', '--unavailable'], ['show', story.removed.playlistTitle, '--all']]) {
+      say(`ytsync ${args.map((a) => (/\s/u.test(a) ? `"${a}"` : a)).join(' ')}`);
+      const code = await ytsync(args, offline, home);
+      if (code !== 0) throw new Error(`ytsync ${args[0]} exited ${code}`);
+    }
 
     say(
       keep

@@ -112,6 +112,47 @@ export function buildProgram(io: Io): Command {
       await exportCommand(ctx(), opts);
     });
 
+  const browseHelp = commandHelp(['DATABASE_URL', 'YTSYNC_HOME', 'NO_COLOR', 'DEBUG'], [0, 1, 2, 130]);
+
+  program
+    .command('search')
+    .description('Find videos you saved by title (also former titles, and the last known ones of deleted and private videos), channel or description. Works offline.')
+    .argument('<query...>', 'words in any order (a prefix finds longer words), "a phrase", -word to leave out')
+    .option('--playlist <id|title>', 'only videos that are or were in this playlist (its YouTube id, or its title)')
+    .option('--channel <name>', "only videos of this channel (words of its name, or its id)")
+    .option('--unavailable', 'only videos that are deleted, private or no longer returned by YouTube')
+    .option('--removed', 'only videos that left a playlist (with --playlist: that one)')
+    .option('--limit <n>', 'show at most this many hits', positiveInt('--limit', 1, 10_000), 20)
+    .option('--json', 'print one JSON document on stdout')
+    .allowUnknownOption() // -word is a word to leave out, not an option
+    .addHelpText('after', browseHelp)
+    .action(async (query: string[], opts) => {
+      const { searchCommand } = await import('./commands/search.js');
+      await searchCommand(ctx(), query, opts);
+    });
+
+  program
+    .command('playlists')
+    .description('Every playlist and the Liked list: items, total length, unavailable and removed items, last change seen. Works offline.')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', browseHelp)
+    .action(async (opts) => {
+      const { playlistsCommand } = await import('./commands/playlists.js');
+      await playlistsCommand(ctx(), opts);
+    });
+
+  program
+    .command('show')
+    .description("One playlist's items in order: position, title, channel, length, added date, availability. Works offline.")
+    .argument('<playlist>', 'its YouTube id, or its title (LL or "Liked videos" for the Liked list)')
+    .option('--all', 'also the items that left it, where they were')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', browseHelp)
+    .action(async (playlist: string, opts) => {
+      const { showCommand } = await import('./commands/show.js');
+      await showCommand(ctx(), playlist, opts);
+    });
+
   return program;
 }
 

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connection.js';
-import { DEMO_LIBRARY } from '../../scripts/demo-library.js';
-import { generateLibrary } from '../fakes/generate-library.js';
+import { aMonthLater, demoLibrary } from '../../scripts/demo-library.js';
 import { runInProcess } from '../support/cli.js';
 import { TEST_DATABASE } from '../support/database.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
@@ -34,17 +33,21 @@ describe.runIf(TEST_DATABASE === 'embedded')('npm run demo', () => {
       expect(stdout).toMatch(/^pull complete: /m);
       expect(stdout).toMatch(/^Mirror: +\d+ playlists/m);
       expect(stderr).toMatch(/^\S+ videos: \d+ checked$/m); // progress was visible
+      // The story, browsed offline: the deleted video by its last known title.
+      expect(stdout).toMatch(/^Midnight City — synthwave cover \(live at the Blue Note\)\tNeon Tapes\t.*\tdeleted \d{4}-\d\d-\d\d\t/mu);
       expect(kept).not.toBeNull();
 
       const env = { YTSYNC_HOME: kept![2] };
-      const expected = generateLibrary(DEMO_LIBRARY).expectedMirror();
+      const { library, story } = demoLibrary();
+      aMonthLater(library, story);
+      const expected = library.expectedMirror();
       const status = JSON.parse((await runInProcess(['status', '--json'], env)).stdout);
       const items = Object.values(expected.items).reduce((n, list) => n + list.length, 0);
       expect(status).toMatchObject({
         account: { channelId: expected.channel.id, title: expected.channel.title },
         loggedIn: true,
         database: { kind: 'embedded' },
-        counts: { playlists: expected.playlists.length + 1, items, unavailableVideos: expected.unavailableVideoIds.length, removedItems: 0 },
+        counts: { playlists: expected.playlists.length + 1, items, unavailableVideos: expected.unavailableVideoIds.length, removedItems: 1 },
         lastRun: { outcome: 'complete' },
         unfinishedRun: null,
       });

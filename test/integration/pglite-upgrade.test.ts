@@ -121,6 +121,9 @@ describe.runIf(TEST_DATABASE === 'embedded')('upgrade from ytsync 0.1.0 (PGlite)
       // New ids continue after the old ones (sync_state's 3 was used, then deleted).
       const [state] = await rows<{ id: number }>(db, sql`INSERT INTO sync_state (run_id, pass) VALUES (2, 'videos') RETURNING id`);
       expect(state!.id).toBe(4);
+      // Search knows the renamed videos by their old titles too (derived from the copied history).
+      const [renamed] = await rows<{ former_titles: string[] }>(db, sql`SELECT former_titles FROM videos WHERE youtube_id = 'v100'`);
+      expect(renamed!.former_titles).toEqual(['Video 100']);
       // The trigger still keeps history after the upgrade.
       await rows(db, sql`UPDATE videos SET title = 'after the upgrade' WHERE youtube_id = 'v1'`);
       const [revisions] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM video_revisions`);

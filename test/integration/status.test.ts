@@ -166,14 +166,16 @@ describe(`ytsync status (${TEST_DATABASE})`, () => {
     expect((await status(ws.env)).busy).toBeNull();
   });
 
-  it('never loads the Google client libraries (status and --help, in a child process)', async () => {
+  it('never loads the Google client libraries (status, the browsing commands and --help, in a child process)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ytsync-imports-'));
+    const browsing = [['search', 'video', '--json'], ['playlists', '--json'], ['show', 'LL', '--all', '--json']];
     try {
-      for (const argv of [['status', '--json'], ['--help'], ['pull', '--help']]) {
+      for (const argv of [['status', '--json'], ['--help'], ['pull', '--help'], ...browsing]) {
         const log = path.join(dir, `${argv.join('_')}.log`);
         const code = await new Promise<number | null>((resolve, reject) => {
           const child = spawn(process.execPath, ['--import', path.resolve('test/support/import-log.mjs'), BIN, ...argv], {
-            env: { PATH: process.env.PATH, HOME: process.env.HOME, ...ws.env, YTSYNC_TEST_IMPORT_LOG: log },
+            // Browsing is offline: no API to reach, and no credentials needed.
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, ...ws.env, YTSYNC_API_ROOT: 'http://127.0.0.1:9/', YTSYNC_TEST_IMPORT_LOG: log },
             stdio: 'ignore',
           });
           child.on('error', reject).on('close', resolve);
@@ -182,6 +184,7 @@ describe(`ytsync status (${TEST_DATABASE})`, () => {
         const loaded = await readFile(log, 'utf8');
         expect(loaded).toMatch(/\/dist\/cli\.js/); // the hook saw the program
         expect(loaded, argv.join(' ')).not.toMatch(/googleapis|google-auth-library|gaxios/);
+        if (browsing.includes(argv)) expect(loaded, argv.join(' ')).not.toMatch(/\/dist\/(auth|youtube|sync)\//);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
