@@ -144,7 +144,7 @@ export const syncRuns = pgTable('sync_runs', {
  * Resume points (SPEC.md): one row per pass of the unfinished run, and per list (each playlist
  * and the Liked list) for the items pass. `next_page_token` is the token of the first page NOT
  * yet stored. Page tokens are offsets, so a list is trusted only when read in one go: a read
- * begun by an earlier invocation (`read_invocation`) is read again from the start.
+ * an earlier invocation left with a page token is read again from the start.
  */
 export const syncState = pgTable(
   'sync_state',
@@ -163,8 +163,6 @@ export const syncState = pgTable(
     itemCount: integer('item_count'),
     /** How often this list was read again from the start in this run (changed while read, or read across invocations). */
     restarts: integer('restarts').notNull().default(0),
-    /** sync_runs.invocations of the invocation that began the current read. */
-    readInvocation: integer('read_invocation'),
     done: boolean('done').notNull().default(false),
     /**
      * How a finished read ended: 'complete' (consistent; what it did not see was marked removed),

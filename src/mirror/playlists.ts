@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { playlists, playlistVideos } from '../db/schema.js';
 import type { PlaylistRecord } from '../youtube/records.js';
@@ -30,15 +30,6 @@ export async function upsertPlaylists(tx: Db, records: PlaylistRecord[]): Promis
     })
     .returning({ inserted: sql<boolean>`(xmax = 0)` });
   return changed.filter((r) => r.inserted).length;
-}
-
-/** After a 304 of the playlists list: the rows are as stored, but one closed in between is back. */
-export async function revivePlaylists(tx: Db, youtubeIds: string[]): Promise<void> {
-  if (youtubeIds.length === 0) return;
-  await tx
-    .update(playlists)
-    .set({ removedAt: null })
-    .where(and(inArray(playlists.youtubeId, youtubeIds), isNotNull(playlists.removedAt), eq(playlists.kind, 'playlist')));
 }
 
 /** The Liked videos list is not returned by playlists.list: it gets a row of its own kind. */

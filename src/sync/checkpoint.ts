@@ -2,6 +2,7 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { passSeen, syncState } from '../db/schema.js';
 import type { PageDigest } from '../youtube/etag-store.js';
+import { chunks } from './chunks.js';
 
 /**
  * Resume points (SPEC.md `sync_state`): where each pass, and each list of the items pass, stands
@@ -12,7 +13,7 @@ export type PassName = 'playlists' | 'subscriptions' | 'items' | 'videos';
 export type ResumePoint = typeof syncState.$inferSelect;
 
 /** How a finished read of a list ended (see the `outcome` column). */
-export type ReadOutcome = 'complete' | 'unverified' | 'skipped' | 'gone';
+export type ReadOutcome = 'complete' | 'unverified' | 'skipped';
 
 /** The resume point of a pass not tied to one list (created on first use). */
 export async function passPoint(db: Db, runId: number, pass: Exclude<PassName, 'items'>): Promise<ResumePoint> {
@@ -35,19 +36,20 @@ export async function listPoints(db: Db, runId: number): Promise<ResumePoint[]> 
 
 /**
  * Plans the items pass from the lists the account has now: a resume point for each list not
- * planned yet; a planned list that is no longer there is closed as 'gone'.
+ * planned yet; a planned list that is no longer there (deleted since an earlier invocation
+ * planned it) is closed, never asked for.
  */
 export async function planLists(db: Db, runId: number, lists: Array<{ youtubeId: string; itemCount: number | null }>): Promise<void> {
   await db.transaction(async (tx) => {
-    for (let i = 0; i < lists.length; i += 500) {
+    for (const batch of chunks(lists, 500)) {
       await tx
         .insert(syncState)
-        .values(lists.slice(i, i + 500).map((l) => ({ runId, pass: 'items', playlistYoutubeId: l.youtubeId, itemCount: l.itemCount })))
+        .values(batch.map((l) => ({ runId, pass: 'items', playlistYoutubeId: l.youtubeId, itemCount: l.itemCount })))
         .onConflictDoNothing();
     }
     await tx
       .update(syncState)
-      .set({ done: true, outcome: 'gone', updatedAt: sql`now()` })
+      .set({ done: true, updatedAt: sql`now()` })
       .where(
         and(
           eq(syncState.runId, runId),
@@ -60,18 +62,17 @@ export async function planLists(db: Db, runId: number, lists: Array<{ youtubeId:
 }
 
 /**
- * Starts a read of a list from its first page, in this invocation. `restart`: it is a read
- * again (the list changed under the last one, or was partly read by an earlier invocation),
- * counted against the list's restarts.
+ * Starts a read of a list from its first page. `restart`: it is a read again (the list changed
+ * under the last one, or was partly read by an earlier invocation), counted against the list's
+ * restarts.
  */
-export async function beginRead(db: Db, point: ResumePoint, invocation: number, restart: boolean): Promise<ResumePoint> {
+export async function beginRead(db: Db, point: ResumePoint, restart: boolean): Promise<ResumePoint> {
   const [row] = await db
     .update(syncState)
     .set({
       nextPageToken: null,
       itemsFetched: 0,
       totalResults: null,
-      readInvocation: invocation,
       done: false,
       outcome: null,
       note: null,
@@ -92,20 +93,20 @@ export function advance(
   page: Pick<PageDigest, 'nextPageToken' | 'rawCount' | 'totalResults'>,
   end?: { outcome: ReadOutcome; note: string | null },
 ): { statement: SQL; next: ResumePoint } {
+  // items_fetched counts up in SQL (the videos pass stores several batches at once); the point
+  // in hand keeps the value it was read with.
   const next: ResumePoint = {
     ...point,
     nextPageToken: page.nextPageToken,
-    itemsFetched: point.itemsFetched + page.rawCount,
     totalResults: page.totalResults,
     done: end !== undefined,
     outcome: end?.outcome ?? null,
     note: end?.note ?? null,
     updatedAt: new Date(),
   };
-  // items_fetched counts up in SQL: the videos pass stores several batches at once.
   const statement = sql`UPDATE sync_state
      SET next_page_token = ${next.nextPageToken}::text, items_fetched = items_fetched + ${page.rawCount}::int,
-         total_results = ${next.totalResults}::int, read_invocation = ${next.readInvocation}::int,
+         total_results = ${next.totalResults}::int,
          done = ${next.done}::boolean, outcome = ${next.outcome}::text, note = ${next.note}::text, updated_at = now()
    WHERE id = ${point.id}::int`;
   return { statement, next };

@@ -3,6 +3,7 @@ import { liveItemCount, markItemsRemoved, reviveItems, writeItems } from '../mir
 import { listRow, livePlaylists, markPlaylistRemoved, recordLikesCount, type ListRow } from '../mirror/playlists.js';
 import { NotFound, Refused } from '../youtube/client.js';
 import type { ItemRecord } from '../youtube/records.js';
+import { chunks } from './chunks.js';
 import { finish, listPoints, planLists, type ResumePoint } from './checkpoint.js';
 import { readList, UnreadableList, type ListTarget } from './list-read.js';
 import type { PassContext } from './pass-context.js';
@@ -24,8 +25,8 @@ export async function itemsPass(ctx: PassContext): Promise<void> {
   const report = () => control.reporter.progress(`items: ${finished}/${points.length} lists`);
   report();
   await forEachConcurrently(pending, ctx.concurrency, control, async (point) => {
-    const list = lists.get(point.playlistYoutubeId!) ?? (await listRow(db, point.playlistYoutubeId!));
-    if (list === undefined) return finish(db, point, 'gone');
+    // Every pending list is in the plan: planLists closed the points of lists no longer there.
+    const list = lists.get(point.playlistYoutubeId!)!;
     try {
       if (!(await readList(ctx, point, itemsTarget(ctx, list)))) return;
     } catch (error) {
@@ -39,7 +40,7 @@ export async function itemsPass(ctx: PassContext): Promise<void> {
     finished++;
     report();
   });
-  if (notFound.length > 0) await settleNotFound(ctx, notFound);
+  await settleNotFound(ctx, notFound);
   if (!control.stopped) control.reporter.event(`items: ${points.length} lists read`);
 }
 
@@ -97,8 +98,8 @@ async function skip(ctx: PassContext, point: ResumePoint, list: ListRow, reason:
  * is skipped like a 403). One playlists.list?id call per 50 such playlists tells which.
  */
 async function settleNotFound(ctx: PassContext, lists: Array<{ point: ResumePoint; list: ListRow }>): Promise<void> {
-  for (let i = 0; i < lists.length && !ctx.control.stopped; i += 50) {
-    const batch = lists.slice(i, i + 50);
+  for (const batch of chunks(lists, 50)) {
+    if (ctx.control.stopped) return;
     const listed = new Set((await ctx.client.playlistsById(batch.map((l) => l.list.youtubeId))).map((p) => p.youtubeId));
     for (const { point, list } of batch) {
       if (listed.has(list.youtubeId)) {
@@ -109,7 +110,7 @@ async function settleNotFound(ctx: PassContext, lists: Array<{ point: ResumePoin
       ctx.control.tally.playlistsRemoved++;
       await transaction(ctx.db, async (tx) => {
         await markPlaylistRemoved(tx, list.youtubeId);
-        await finish(tx, point, 'gone');
+        await finish(tx, point);
       });
     }
   }

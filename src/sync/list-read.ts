@@ -28,8 +28,6 @@ export interface ListTarget<R> extends PageSource<R> {
 export interface ReaderContext {
   db: Db;
   control: RunControl;
-  /** sync_runs.invocations of this invocation. */
-  invocation: number;
 }
 
 /**
@@ -50,9 +48,10 @@ export class UnreadableList extends Error {
  * Reads a list from its resume point to its end, each page stored in ONE transaction with its
  * resume point, and is the one place that decides, from the evidence of the read, what is gone:
  *
- * - Page tokens are offsets, so only a read made in one go by this invocation is evidence. A
- *   list partly read by an earlier invocation (quota, Ctrl-C, kill -9) is read again from the
- *   start — the pages it had read are verified by being read again (SPEC.md "Resume").
+ * - Page tokens are offsets, so only a read made in one go by this invocation is evidence. An
+ *   invocation reads each list once, so a resume point that already has a page token was left
+ *   by an earlier invocation (quota, Ctrl-C, kill -9): the list is read again from the start —
+ *   the pages it had read are verified by being read again (SPEC.md "Resume").
  * - A read that shows the list changing under it (ReadEvidence) starts over, at most
  *   MAX_RESTARTS times; after that it is stored as 'unverified': nothing is marked removed.
  * - Only the last page of a consistent read marks what the read did not see as removed, in that
@@ -64,9 +63,7 @@ export async function readList<R>(ctx: ReaderContext, start: ResumePoint, target
   const { control } = ctx;
   let point = start;
   let evidence = new ReadEvidence();
-  if (point.nextPageToken === null) {
-    point = { ...point, readInvocation: ctx.invocation };
-  } else if (point.readInvocation !== ctx.invocation) {
+  if (point.nextPageToken !== null) {
     if (point.restarts < MAX_RESTARTS) point = await startOver(ctx, point, target.label, 'it was partly read by an earlier pull');
     else evidence = new ReadEvidence('it was read across several pulls');
   }
@@ -125,5 +122,5 @@ async function storePage<R>(ctx: ReaderContext, point: ResumePoint, page: ListPa
 async function startOver(ctx: ReaderContext, point: ResumePoint, label: string, why: string): Promise<ResumePoint> {
   ctx.control.tally.restarts++;
   ctx.control.reporter.event(`${label}: reading it again from the start because ${why}`);
-  return beginRead(ctx.db, point, ctx.invocation, true);
+  return beginRead(ctx.db, point, true);
 }

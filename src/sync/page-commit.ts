@@ -9,8 +9,8 @@ import type { Db } from '../db/connection.js';
  * this only joins them. PostgreSQL runs every data-modifying CTE to completion.
  */
 export async function commitPageBookkeeping(tx: Db, parts: Array<SQL | null>): Promise<void> {
+  // Never empty: every page moves its resume point.
   const present = parts.filter((part): part is SQL => part !== null);
-  if (present.length === 0) return;
   const ctes = present.map((part, i) => sql`${sql.raw(`p${i}`)} AS (${part})`);
   await tx.execute(sql`WITH ${sql.join(ctes, sql`, `)} SELECT 1`);
 }

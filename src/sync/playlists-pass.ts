@@ -1,4 +1,4 @@
-import { markPlaylistsRemoved, revivePlaylists, upsertLikesPlaylist, upsertPlaylists } from '../mirror/playlists.js';
+import { markPlaylistsRemoved, upsertLikesPlaylist, upsertPlaylists } from '../mirror/playlists.js';
 import type { PlaylistRecord } from '../youtube/records.js';
 import { beginRead, listPoints, passPoint } from './checkpoint.js';
 import { readList } from './list-read.js';
@@ -16,8 +16,8 @@ export async function playlistsPass(ctx: PassContext): Promise<void> {
   let point = await passPoint(db, run.id, 'playlists');
   if (point.done) {
     const itemsLeft = (await listPoints(db, run.id)).some((p) => !p.done);
-    if (!itemsLeft || point.readInvocation === ctx.invocation) return;
-    point = await beginRead(db, point, ctx.invocation, false);
+    if (!itemsLeft) return;
+    point = await beginRead(db, point, false);
   }
   control.reporter.progress('playlists: reading the list');
   const finished = await readList<PlaylistRecord>(ctx, point, {
@@ -28,7 +28,9 @@ export async function playlistsPass(ctx: PassContext): Promise<void> {
     write: async (tx, records, tally) => {
       tally.playlistsAdded += await upsertPlaylists(tx, records);
     },
-    unchanged: (tx, ids) => revivePlaylists(tx, ids),
+    // A 304 means the list is what it was when stored, and what it listed then is live: a
+    // playlist only leaves the mirror when a later answer no longer lists it.
+    unchanged: async () => undefined,
     removeUnseen: async (tx, seen, tally) => {
       tally.playlistsRemoved += await markPlaylistsRemoved(tx, seen);
     },

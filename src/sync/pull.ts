@@ -77,7 +77,7 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
       reporter.event(`account: ${channel.title ?? channel.channelId} (${channel.channelId})`);
     }
     if (!run.likesPlaylistId) reporter.warn(NO_LIKES_WARNING);
-    const ctx: PassContext = { db, client, control, run, invocation: run.invocations, concurrency: deps.concurrency };
+    const ctx: PassContext = { db, client, control, run, concurrency: deps.concurrency };
     for (const pass of [playlistsPass, subscriptionsPass, itemsPass, videosPass]) {
       await pass(ctx);
       if (control.stopped) break;

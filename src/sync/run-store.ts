@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { account, syncRuns, syncState } from '../db/schema.js';
 import type { ChannelRecord } from '../youtube/records.js';
@@ -42,9 +42,9 @@ export async function listWarnings(db: Db, runId: number): Promise<string[]> {
   const rows = await db
     .select({ note: syncState.note })
     .from(syncState)
-    .where(and(eq(syncState.runId, runId), inArray(syncState.outcome, ['skipped', 'unverified'])))
+    .where(and(eq(syncState.runId, runId), inArray(syncState.outcome, ['skipped', 'unverified']), isNotNull(syncState.note)))
     .orderBy(asc(syncState.id));
-  return rows.map((r) => r.note).filter((note): note is string => note !== null);
+  return rows.map((r) => r.note!);
 }
 
 /** Ends this invocation: its outcome and units; a complete run also drops its resume points. */

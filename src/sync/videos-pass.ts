@@ -2,6 +2,7 @@ import { videosToDetail, writeVideos } from '../mirror/videos.js';
 import { EtagStore } from '../youtube/etag-store.js';
 import { ledgerEntry } from '../youtube/quota-meter.js';
 import { advance, finish, passPoint, seenEntry, seenIds, type ResumePoint } from './checkpoint.js';
+import { chunks } from './chunks.js';
 import { commitPageBookkeeping } from './page-commit.js';
 import type { PassContext } from './pass-context.js';
 import { forEachConcurrently } from './worker-pool.js';
@@ -15,10 +16,8 @@ const VIDEOS_PER_CALL = 50;
  */
 export async function videosPass({ db, client, control, run, concurrency }: PassContext): Promise<void> {
   const point: ResumePoint = await passPoint(db, run.id, 'videos');
-  if (point.done) return;
   const ids = await videosToDetail(db, run.startedAt, seenIds(point));
-  const batches: string[][] = [];
-  for (let i = 0; i < ids.length; i += VIDEOS_PER_CALL) batches.push(ids.slice(i, i + VIDEOS_PER_CALL));
+  const batches = chunks(ids, VIDEOS_PER_CALL);
   let checked = point.itemsFetched;
   const total = checked + ids.length;
   const report = () => control.reporter.progress(`videos: ${checked}/${total}`);
@@ -37,7 +36,7 @@ export async function videosPass({ db, client, control, run, concurrency }: Pass
       }
       // The requested ids are the resume point: not asked for again in this run. (A later 304
       // for the same batch needs no digest: it means nothing to write.)
-      const digest = { ids: batch, rawCount: batch.length, nextPageToken: batch.at(-1)!, totalResults: total };
+      const digest = { ids: batch, rawCount: batch.length, nextPageToken: null, totalResults: total };
       const { statement } = advance(point, digest);
       await commitPageBookkeeping(tx, [statement, seenEntry(point, batch), EtagStore.entry(page.requestKey, page.etag, digest), ledgerEntry(units)]);
     });

@@ -8,7 +8,7 @@ import type { RunControl } from './run-control.js';
  * when every running task has finished, so nothing is left half-written.
  */
 export async function forEachConcurrently<T>(items: readonly T[], limit: number, control: RunControl, task: (item: T) => Promise<void>): Promise<void> {
-  const slot = pLimit(Math.max(1, limit));
+  const slot = pLimit(limit);
   await Promise.all(
     items.map((item) =>
       slot(async () => {

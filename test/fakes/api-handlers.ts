@@ -41,7 +41,7 @@ const channels: Handler = ({ lib, query, quirks }) => {
   const parts = parseParts(query.part, ALLOWED_PARTS.channels);
   const maxResults = parseMaxResults(query.maxResults);
   let found: boolean;
-  if (query.mine === 'true') found = true;
+  if (query.mine === 'true') found = lib.hasChannel;
   else if (query.id !== undefined) found = splitIds(query.id).includes(lib.channel.id);
   else throw apiErrors.noFilter('categoryId, forHandle, forUsername, id, managedByMe, mine');
   const items = found ? [channelResource(lib)].map((full) => project(full, parts, etagOf(full, quirks.etagStyle))) : [];

@@ -135,6 +135,8 @@ export class Library {
   /** Available videos that videos.list leaves out all the same (see hideFromVideosList). */
   readonly leftOutOfVideosList = new Set<string>();
   likesAnswer: LikesAnswer = 'LL';
+  /** False: a Google account without a YouTube channel (channels.list mine=true finds none). */
+  hasChannel = true;
   /** subscriptions.list mine=true answers 403 subscriptionForbidden while set. */
   refuseSubscriptions = false;
   /** Bumped on every mutation. */

@@ -83,6 +83,9 @@ describe(`malformed and extreme API data (${TEST_DATABASE})`, () => {
     lib.malform(liked.id, 'nullThumbnails');
     lib.malform(d.videoId, 'nullThumbnails'); // videos.list: thumbnails null
     lib.malform(orphan.id, 'noVideoId');
+    // No snippet, so no position of its own, on a later page: its place is counted from the page's offset.
+    const later = big.items.slice(70).find(available)!;
+    lib.malform(later.id, 'noSnippet');
 
     const longTitle = emojiText(10_000);
     expect(graphemes(longTitle)).toBe(10_000);

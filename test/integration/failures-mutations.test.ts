@@ -46,7 +46,7 @@ describe(`the library changes in the middle of a pull (${TEST_DATABASE})`, () =>
 
     const first = await runInProcess(['pull', '--json'], ws.env);
     expect(first.code, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout).outcome).toBe('complete');
+    expect(JSON.parse(first.stdout)).toMatchObject({ outcome: 'complete', changes: { playlistsRemoved: 1 } });
     expect(emulator.requests.filter((r) => r.reason === 'playlistNotFound').map((r) => r.query.playlistId)).toEqual([doomed.id]);
     expect(itemsAnswered).toBe(itemsRequests);
     expect(videosBeforeMutation).toBe(0);

@@ -56,6 +56,10 @@ describe(`a crash right after a page commits (${TEST_DATABASE})`, () => {
     expect(crashed.code, crashed.stderr).toBe(137);
     const stop = await s.ws.withDb(interruption);
     expect(stop.doneLists).toEqual(lib.playlists.slice(0, j + 1).map((p) => p.id));
+    // The crashed invocation recorded no outcome: status says what that probably means.
+    const report = JSON.parse((await runInProcess(['status', '--json'], s.ws.env)).stdout);
+    expect(report.unfinishedRun).toMatchObject({ outcome: 'running', invocations: 1 });
+    expect((await runInProcess(['status'], s.ws.env)).stdout).toMatch(/last invocation: ended without recording an outcome \(killed\?\)/);
     const before = requests.length;
 
     const next = await runInProcess(['pull', '--concurrency', '1'], s.ws.env);

@@ -105,4 +105,19 @@ describe.each(['notAccessible', 'notFound'] as Refusal[])(`a playlist whose item
       }),
     );
   });
+
+  it('the Liked list refused: skipped, never taken for a deleted playlist', async () => {
+    const first = await runInProcess(['pull'], s.ws.env);
+    expect(first.code, first.stderr).toBe(0);
+    const before = await storedRows('LL');
+    lib.refuseItems('LL', refusal);
+    const result = await runInProcess(['pull', '--json'], s.ws.env);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.warnings).toEqual([expect.stringMatching(/^the Liked videos list \(LL\) can't be read \(YouTube says (playlistNotFound|playlistItemsNotAccessible)\)/)]);
+    expect(summary.changes.playlistsRemoved).toBe(0);
+    const likes = (await s.ws.withDb(readMirror)).playlists.find((p) => p.youtube_id === 'LL');
+    expect(likes).toMatchObject({ kind: 'likes', removed_at: null });
+    expect(await storedRows('LL')).toEqual(before);
+  });
 });

@@ -49,4 +49,13 @@ describe(`pull --json always prints one document (${TEST_DATABASE})`, () => {
     expect(loggedOut.code).toBe(3);
     expect(loggedOut.doc).toEqual({ outcome: 'failed', exitCode: 3, error: expect.stringMatching(/ytsync login/) });
   });
+
+  it('a Google account without a YouTube channel: exit 1, one line that says so', async () => {
+    s.emulator.library.hasChannel = false;
+    const { code, doc, stderr } = await document(s.ws.env);
+    expect(code).toBe(1);
+    expect(doc).toEqual({ outcome: 'failed', exitCode: 1, error: 'this Google account has no YouTube channel, so it has no playlists to mirror.' });
+    expect(stderr).toContain('ytsync: this Google account has no YouTube channel');
+    expect(stderr).not.toMatch(/unexpected|\n\s+at /);
+  });
 });

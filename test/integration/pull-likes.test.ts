@@ -57,6 +57,9 @@ describe(`the Liked list as YouTube really serves it (${TEST_DATABASE})`, () => 
     expect(likesRequests.map((r) => r.query.pageToken ?? '')).toHaveLength(pages);
     expect(s.emulator.quota.used).toBe(minimumUnits(expected));
     await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
+    // Its size is YouTube's count, hidden private videos included, as for a playlist's itemCount.
+    const likesRow = (await s.ws.withDb(readMirror)).playlists.find((p) => p.youtube_id === 'LL');
+    expect(likesRow).toMatchObject({ kind: 'likes', item_count: firstPage.pageInfo.totalResults });
 
     // Next night: one video un-liked.
     const unliked = expected.items.LL![7]!;

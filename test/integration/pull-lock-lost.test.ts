@@ -71,6 +71,7 @@ describe(`the connection holding the pull lock is lost mid-run (${TEST_DATABASE}
     expect(itemPages - terminatedAt!).toBeLessThanOrEqual(2 * concurrency);
     expect(s.emulator.stats.byResource.videos).toBe(0);
     await s.ws.withDb(async (db) => expect(await integrity(db)).toEqual(INTACT));
+    expect(JSON.parse((await runInProcess(['status', '--json'], s.ws.env)).stdout).lastRun).toMatchObject({ outcome: 'failed', finishedAt: null });
 
     const second = await runInProcess(['pull', '--json'], s.ws.env);
     expect(second.code, second.stderr).toBe(0);

@@ -37,6 +37,18 @@ describe.each(['volatile', 'stable'] as const)(`pull mirrors a library exactly (
     expect(summary.unitsSpent).toBe(emulator.quota.used);
     expect(emulator.quota.used).toBe(minimumUnits(expected));
     expect(summary.counts.items).toBe(totalItems);
+    // What it says it changed is what it wrote: every item, every video found and detailed.
+    const videos = new Set(Object.values(expected.items).flat().map((i) => i.videoId)).size;
+    expect(summary).toMatchObject({ resumed: false, warnings: [] });
+    expect(summary.changes).toMatchObject({
+      playlistsAdded: expected.playlists.length,
+      itemsChanged: totalItems,
+      itemsRemoved: 0,
+      videosDiscovered: videos,
+      videosUpdated: Object.keys(expected.availableVideos).length,
+      videosUnavailable: expected.unavailableVideoIds.length,
+      restarts: 0,
+    });
 
     await ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
 

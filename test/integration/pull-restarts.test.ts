@@ -87,4 +87,66 @@ describe(`a list that keeps changing while being read (${TEST_DATABASE})`, () =>
     expectExactMirror(mirror, lib.expectedMirror());
     expect(mirror.items.find((i) => i.youtube_id === moved)).toMatchObject({ position: 10, removed_at: null });
   });
+
+  /** Requests, in a first pull with one worker, up to and including `pages` of the first list of `longer` pages or more. */
+  function budgetInto(pages: number, longer = 3): { target: (typeof s.emulator.library.playlists)[number]; budget: number } {
+    const lib = s.emulator.library;
+    const sizes = lib.playlists.map((p) => Math.max(1, Math.ceil(p.items.length / 50)));
+    const j = sizes.findIndex((n) => n >= longer);
+    expect(j).toBeGreaterThanOrEqual(0);
+    const subscriptionPages = Math.max(1, Math.ceil(lib.expectedMirror().subscriptionsPaged / 50));
+    return { target: lib.playlists[j]!, budget: 2 + subscriptionPages + sizes.slice(0, j).reduce((a, b) => a + b, 0) + pages };
+  }
+
+  it('a page token YouTube no longer accepts: read again from the start; refused every time: skipped with a warning', async () => {
+    const lib = s.emulator.library;
+    const { target } = budgetInto(0);
+    // Twice in a row for one request (the client retries once: spurious refusals happened).
+    let reads = 0;
+    let refusals = 1;
+    const refuse = (info: RequestInfo) => {
+      if (info.resource !== 'playlistItems' || info.query.playlistId !== target.id || info.query.pageToken || info.status !== 200) return;
+      if (reads++ < refusals) s.emulator.faults.failNext(2, 'invalidPageToken', 'playlistItems');
+    };
+    s.emulator.on('request', refuse);
+    const once = await runInProcess(['pull', '--json', '--concurrency', '1'], s.ws.env);
+    expect(once.code, once.stderr).toBe(0);
+    expect(once.stderr).toContain(`playlist "${target.title}" (${target.id}): reading it again from the start because YouTube no longer accepts its page token`);
+    expect(JSON.parse(once.stdout)).toMatchObject({ warnings: [], changes: { restarts: 1 } });
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), lib.expectedMirror()));
+
+    reads = 0;
+    refusals = 3;
+    const always = await runInProcess(['pull', '--json', '--concurrency', '1'], s.ws.env);
+    s.emulator.off('request', refuse);
+    expect(always.code, always.stderr).toBe(0);
+    expect(JSON.parse(always.stdout).warnings).toEqual([expect.stringMatching(new RegExp(`^playlist "${target.title.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&')}" \\(${target.id}\\) can't be read \\(YouTube says invalidPageToken\\)`))]);
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), lib.expectedMirror()));
+  });
+
+  it('a list cut short in every invocation: after two reads again it is read on across pulls, its removals left for a read in one go', async () => {
+    const lib = s.emulator.library;
+    const { target, budget } = budgetInto(2, 4);
+    const first = await runInProcess(['pull', '--json', '--concurrency', '1', '--max-units', String(budget)], s.ws.env);
+    expect(JSON.parse(first.stdout).outcome).toBe('budget');
+    // An item goes meanwhile: it must not be marked removed by a read spread over several pulls.
+    const gone = target.items[5]!.id;
+    lib.removeItem(target.id, gone);
+    for (let i = 0; i < 2; i++) {
+      // The list of playlists again, then the first two pages of the list, read again.
+      const cut = await runInProcess(['pull', '--json', '--concurrency', '1', '--max-units', '3'], s.ws.env);
+      expect(JSON.parse(cut.stdout).outcome).toBe('budget');
+      expect(cut.stderr).toContain('reading it again from the start because it was partly read by an earlier pull');
+    }
+    const last = await runInProcess(['pull', '--json', '--concurrency', '1'], s.ws.env);
+    expect(last.code, last.stderr).toBe(0);
+    const summary = JSON.parse(last.stdout);
+    expect(summary.outcome).toBe('complete');
+    expect(summary.warnings).toEqual([`playlist "${target.title}" (${target.id}): it was read across several pulls; its items are stored, removals are left for the next pull.`]);
+    expect((await s.ws.withDb(readMirror)).items.find((i) => i.youtube_id === gone)?.removed_at).toBeNull();
+
+    const next = await runInProcess(['pull', '--json'], s.ws.env);
+    expect(JSON.parse(next.stdout)).toMatchObject({ warnings: [], changes: { itemsRemoved: 1 } });
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), lib.expectedMirror()));
+  });
 });

@@ -161,11 +161,35 @@ describe(`an interrupted pull continues where it stopped (${TEST_DATABASE})`, ()
 
     const second = await runInProcess(['pull', '--json'], s.ws.env);
     expect(second.code, second.stderr).toBe(0);
-    expect(JSON.parse(second.stdout)).toMatchObject({ outcome: 'complete', resumed: true });
+    // Each list left partly read is read again from the start, once.
+    expect(JSON.parse(second.stdout)).toMatchObject({ outcome: 'complete', resumed: true, changes: { restarts: stop.partlyRead.length } });
     await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
     // The pages in flight at Ctrl-C were stored: nothing was wasted but the verification.
     console.log(`[resume ${TEST_DATABASE}] Ctrl-C: units ${s.emulator.quota.used} = minimum ${minimumUnits(expected)} + ${verificationUnits(stop, expected.playlists.length)}`);
     expect(s.emulator.quota.used).toBe(minimumUnits(expected) + verificationUnits(stop, expected.playlists.length));
     expectRefetchedOnly(s.emulator.requests, stop.partlyRead.map((p) => p.list));
+  });
+
+  it('Ctrl-C in the videos pass: exit 130; the next pull asks only for the videos not yet checked', async () => {
+    const expected = s.emulator.library.expectedMirror();
+    const controller = new AbortController();
+    let batches = 0;
+    const onRequest = (info: RequestInfo) => {
+      if (info.resource === 'videos' && ++batches === 2) controller.abort('SIGINT');
+    };
+    s.emulator.on('request', onRequest);
+    const first = await runInProcess(['pull', '--concurrency', '1'], s.ws.env, { signal: controller.signal });
+    s.emulator.off('request', onRequest);
+    expect(first.code, first.stderr).toBe(130);
+    const asked = s.emulator.requests.filter((r) => r.resource === 'videos').flatMap((r) => r.query.id!.split(','));
+    expect(asked.length).toBeGreaterThan(0);
+
+    const second = await runInProcess(['pull', '--json'], s.ws.env);
+    expect(second.code, second.stderr).toBe(0);
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
+    const again = s.emulator.requests.filter((r) => r.resource === 'videos').flatMap((r) => r.query.id!.split(',')).slice(asked.length);
+    expect(again.filter((id) => asked.includes(id))).toEqual([]);
+    // Nothing but the videos was left: no list is read again.
+    expect(s.emulator.quota.used).toBe(minimumUnits(expected));
   });
 });

@@ -96,6 +96,15 @@ const shifts: Shift[] = [
     },
   },
   {
+    name: 'a playlist not read yet is deleted meanwhile: it is never asked for',
+    target: 'largest',
+    pages: 2,
+    mutate(lib, list) {
+      lib.deletePlaylist(lib.playlists[lib.playlists.indexOf(list) + 1]!.id);
+      return { removed: [] };
+    },
+  },
+  {
     name: 'the Liked list, count unchanged: 1 unliked before the offset, 1 new like (at its front)',
     target: 'likes',
     pages: 1,

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestInfo } from '../fakes/youtube-emulator.js';
 import { runInProcess, spawnCli } from '../support/cli.js';
 import { TEST_DATABASE } from '../support/database.js';
 import { expectNoStackTrace, startScenario, type Scenario } from '../support/scenario.js';
@@ -76,5 +77,29 @@ describe(`Ctrl-C and SIGTERM, whatever the command (${TEST_DATABASE})`, () => {
     expect(result.code, result.stderr).toBe(130);
     expect(result.stdout).toBe('');
     expectNoStackTrace(result.stderr);
+  });
+
+  it('pull: SIGTERM ends it with 143; a signal during a retry back-off ends it at once, not after the retries', async () => {
+    const controller = new AbortController();
+    const onRequest = (info: RequestInfo) => info.resource === 'playlists' && controller.abort('SIGTERM');
+    s.emulator.on('request', onRequest);
+    const term = await runInProcess(['pull'], s.ws.env, { signal: controller.signal });
+    s.emulator.off('request', onRequest);
+    expect(term.code, term.stderr).toBe(143);
+    expect(term.stderr).toContain('stopped by SIGTERM');
+
+    // YouTube answers 503 again and again: the pull backs off (seconds, then tens of seconds).
+    s.emulator.faults.failNext(8, '503');
+    const interrupted = new AbortController();
+    const onFailure = (info: RequestInfo) => info.status === 503 && interrupted.abort('SIGINT');
+    s.emulator.on('request', onFailure);
+    const started = Date.now();
+    const backingOff = await runInProcess(['pull'], s.ws.env, { signal: interrupted.signal });
+    s.emulator.off('request', onFailure);
+    s.emulator.faults.clear();
+    expect(backingOff.code, backingOff.stderr).toBe(130);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(backingOff.stderr).toContain('stopped by SIGINT');
+    expectNoStackTrace(backingOff.stderr);
   });
 });
