@@ -102,4 +102,12 @@ describe(`Ctrl-C and SIGTERM, whatever the command (${TEST_DATABASE})`, () => {
     expect(backingOff.stderr).toContain('stopped by SIGINT');
     expectNoStackTrace(backingOff.stderr);
   });
+
+  it.each([['export'], ['export', '--format', 'csv'], ['changes', '--since', '2000-01-01']])('%s | head: the reader going away ends it quietly', async (...argv) => {
+    const { child, done } = spawnCli(argv, s.ws.env);
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const result = await done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/EPIPE|unexpected|\n\s+at /);
+  });
 });
