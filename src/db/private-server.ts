@@ -5,7 +5,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { YtsyncError, ExitCode } from '../errors.js';
 import { isAlive, readPostmasterFile, removeStaleLockFiles, runningPostmaster, waitForExit } from './postmaster.js';
-import { locateServerBinaries, type ServerBinaries } from './server-binaries.js';
+import { binariesFor, locateServerBinaries, type ServerBinaries } from './server-binaries.js';
 import { grantServerAccess, serverUser, type ServerUser } from './server-user.js';
 import { initDataDirectory } from './server-init.js';
 
@@ -72,7 +72,7 @@ export async function ensureServer(paths: PrivateServerPaths, timeoutMs = 60_000
   await fs.mkdir(paths.home, { recursive: true, mode: 0o700 });
   await fs.mkdir(path.dirname(paths.dataDir), { recursive: true, mode: 0o711 });
   await grantServerAccess(user, paths.home, paths.dataDir, []);
-  const binaries = await locateServerBinaries(paths.spareLibFolder);
+  const binaries = await binariesFor(user, await locateServerBinaries(paths.spareLibFolder));
   if (!existsSync(path.join(paths.dataDir, 'PG_VERSION'))) await initDataDirectory(paths, binaries, user);
   await grantServerAccess(user, paths.home, paths.dataDir, [paths.dataDir]);
   await prepareSocketDir(paths, user);

