@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, chown, cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installedNativeFolder, locateServerBinaries } from '../../src/db/server-binaries.js';
 import { TEST_DATABASE } from '../support/database.js';
@@ -10,7 +11,6 @@ import { TEST_DATABASE } from '../support/database.js';
 // of install scripts) leave out the library links the platform package's postinstall makes; the
 // server then cannot load libicu. ytsync repairs them at first use.
 
-const DIST = new URL('../../dist/db/server-binaries.js', import.meta.url).href;
 const root = process.getuid?.() === 0;
 
 describe.runIf(TEST_DATABASE === 'embedded' && process.platform !== 'win32')('the private server binaries without their install script', () => {
@@ -50,9 +50,13 @@ describe.runIf(TEST_DATABASE === 'embedded' && process.platform !== 'win32')('th
   it('puts them in a folder of its own when the package folder is read-only, and says what to run when it cannot', async () => {
     const spare = path.join(dir, 'spare');
     let result: { env: Record<string, string> } | { error: string };
+    // root writes anywhere: the read-only case is played by nobody, who may not reach this clone
+    // (a clone in a 0700 folder): it runs a copy of dist/ (built-in imports only) from `dir`.
+    const dist = path.join(dir, 'dist');
+    await cp(new URL('../../dist', import.meta.url), dist, { recursive: true });
+    const module = pathToFileURL(path.join(dist, 'db', 'server-binaries.js')).href;
     const locate = (spareFolder: string) => {
-      // root writes anywhere: the read-only case is played by nobody.
-      const script = `import(${JSON.stringify(DIST)}).then((m) => m.locateServerBinaries(${JSON.stringify(spareFolder)}, ${JSON.stringify(native)}))
+      const script = `import(${JSON.stringify(module)}).then((m) => m.locateServerBinaries(${JSON.stringify(spareFolder)}, ${JSON.stringify(native)}))
         .then((b) => console.log(JSON.stringify({ env: b.env })), (e) => console.log(JSON.stringify({ error: e.message })))`;
       const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
         encoding: 'utf8',
