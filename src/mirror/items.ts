@@ -18,7 +18,7 @@ export interface ItemsWritten {
 }
 
 /**
- * One page of a playlist's items, in two statements. Videos first (the items point at them):
+ * One page of a playlist's items, in three statements. Videos first (the items point at them):
  * - new videos get what the item shows of them (title, channel, publish date, thumbnail);
  * - known videos keep their values — videos.list is the authority — but a value still unknown
  *   is filled from the item: that is all a video left out of videos.list will ever get;
@@ -27,24 +27,35 @@ export interface ItemsWritten {
  */
 export async function writeItems(tx: Db, playlistId: number, records: ItemRecord[]): Promise<ItemsWritten> {
   if (records.length === 0) return { itemsChanged: 0, videosDiscovered: 0, videosHidden: 0 };
-  const videos = inLockOrder(uniqueById(records.map((r) => ({ ...r, youtubeId: r.videoYoutubeId }))));
+  const videos = inLockOrder(videosOfPage(records));
   const items = uniqueById(records);
   const of = <K extends keyof ItemRecord>(key: K) => videos.map((v) => v[key]);
-  const written = await counts<{ discovered: number; hidden: number }>(
-    tx,
-    sql`
-    WITH input AS (
+  const input = sql`
+    input AS (
       SELECT * FROM unnest(${column(of('youtubeId'), 'text')}, ${column(of('title'), 'text')}, ${column(of('channelId'), 'text')},
                            ${column(of('channelTitle'), 'text')}, ${column(videos.map((v) => iso(v.publishedAt)), 'timestamptz')},
                            ${column(of('thumbnailUrl'), 'text')}, ${column(of('placeholder'), 'text')})
         AS t(youtube_id, title, channel_id, channel_title, published_at, thumbnail_url, reason)
-    ), discovered AS (
+    )`;
+  const discovered = await counts<{ videos: number; hidden: number }>(
+    tx,
+    sql`
+    WITH ${input}, discovered AS (
       INSERT INTO videos (youtube_id, title, channel_id, channel_title, published_at, thumbnail_url, unavailable_since, unavailable_reason)
       SELECT youtube_id, title, channel_id, channel_title, published_at, thumbnail_url, CASE WHEN reason IS NULL THEN NULL ELSE now() END, reason
         FROM input ORDER BY youtube_id
       ON CONFLICT (youtube_id) DO NOTHING
       RETURNING id, unavailable_reason
-    ), hidden AS (
+    )
+    SELECT count(*)::int AS videos, count(unavailable_reason)::int AS hidden FROM discovered`,
+  );
+  // Known videos in a statement of their own: its snapshot sees a video that a concurrent page
+  // inserted and committed while the insert above waited on it (the insert's snapshot does not,
+  // and that video would keep a channel or date this page could have filled).
+  const known = await counts<{ hidden: number }>(
+    tx,
+    sql`
+    WITH ${input}, hidden AS (
       UPDATE videos v
          SET unavailable_since = coalesce(v.unavailable_since, now()), unavailable_reason = input.reason, updated_at = now()
         FROM input
@@ -60,8 +71,7 @@ export async function writeItems(tx: Db, playlistId: number, records: ItemRecord
          AND ((v.channel_id IS NULL AND input.channel_id IS NOT NULL) OR (v.channel_title IS NULL AND input.channel_title IS NOT NULL)
            OR (v.published_at IS NULL AND input.published_at IS NOT NULL) OR (v.thumbnail_url IS NULL AND input.thumbnail_url IS NOT NULL))
     )
-    SELECT (SELECT count(*)::int FROM discovered) AS discovered,
-           (SELECT count(*)::int FROM hidden) + (SELECT count(*)::int FROM discovered WHERE unavailable_reason IS NOT NULL) AS hidden`,
+    SELECT count(*)::int AS hidden FROM hidden`,
   );
   // A statement of its own, so its snapshot sees videos that a concurrent page committed
   // while the insert above waited on them (the insert's own snapshot does not).
@@ -88,7 +98,29 @@ export async function writeItems(tx: Db, playlistId: number, records: ItemRecord
     )
     SELECT count(*)::int AS changed FROM changed`,
   );
-  return { itemsChanged: itemsWritten.changed, videosDiscovered: written.discovered, videosHidden: written.hidden };
+  return { itemsChanged: itemsWritten.changed, videosDiscovered: discovered.videos, videosHidden: discovered.hidden + known.hidden };
+}
+
+/**
+ * One record per video of a page. A page can list a video twice, one item showing its channel
+ * and the other not (YouTube leaves videoOwnerChannel* out of some items): each value is the
+ * first one the page shows, and the video is a placeholder only if every item of it is.
+ */
+function videosOfPage(records: ItemRecord[]): ItemRecord[] {
+  const byVideo = new Map<string, ItemRecord>();
+  for (const record of records) {
+    const video = { ...record, youtubeId: record.videoYoutubeId };
+    const seen = byVideo.get(video.youtubeId);
+    if (!seen || (seen.placeholder && !video.placeholder)) byVideo.set(video.youtubeId, video);
+    else if (!video.placeholder) {
+      seen.title ??= video.title;
+      seen.channelId ??= video.channelId;
+      seen.channelTitle ??= video.channelTitle;
+      seen.publishedAt ??= video.publishedAt;
+      seen.thumbnailUrl ??= video.thumbnailUrl;
+    }
+  }
+  return [...byVideo.values()];
 }
 
 /** After a 304: the page is as stored, but an item marked removed in between is back. */
