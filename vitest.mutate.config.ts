@@ -7,13 +7,24 @@ import { defineConfig } from 'vitest/config';
  * child process from dist/ (mutants live in the sandbox's src/), and slow suites that add no
  * kill of their own (login, logout, demo, export, locking, kill -9).
  */
+// What each file's hooks (our pulls in beforeAll) reach counts for that file's tests, not as static.
+const hookCoverage = 'test/support/mutation-coverage.ts';
+
 export default defineConfig({
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
       // The credential store's test sets the umask, which worker threads (Stryker's pool) cannot.
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: ['test/unit/credential-store.test.ts'], testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          exclude: ['test/unit/credential-store.test.ts'],
+          testTimeout: 30_000,
+          setupFiles: [hookCoverage],
+        },
+      },
       {
         test: {
           name: 'postgres',
@@ -27,6 +38,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           globalSetup: ['test/support/postgres-setup.ts'],
+          setupFiles: [hookCoverage],
         },
       },
     ],
