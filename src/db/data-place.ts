@@ -12,6 +12,16 @@ import { canPassThrough, isOtherUser, serverUser } from './server-user.js';
  */
 export const RELOCATED_ROOT = '/var/lib/ytsync';
 
+/**
+ * RELOCATED_ROOT, made if need be: 0711, so the server's user passes through it to its own
+ * folders (data, binaries) without seeing what else is there.
+ */
+export async function relocatedRoot(): Promise<string> {
+  await fs.mkdir(RELOCATED_ROOT, { recursive: true, mode: 0o711 });
+  await fs.chmod(RELOCATED_ROOT, 0o711);
+  return RELOCATED_ROOT;
+}
+
 /** The data directory: the link's target when `$YTSYNC_HOME/db` is a link (made by placeDataDirectory). */
 export function dataDirectory(configured: string): string {
   try {
@@ -28,9 +38,8 @@ export async function placeDataDirectory(home: string, configured: string): Prom
   if (current !== configured || existsSync(configured)) return current;
   const user = serverUser();
   if (!isOtherUser(user) || (await canPassThrough(user, path.dirname(path.resolve(home))))) return configured;
-  const place = path.join(RELOCATED_ROOT, createHash('sha256').update(path.resolve(home)).digest('hex').slice(0, 16));
+  const place = path.join(await relocatedRoot(), createHash('sha256').update(path.resolve(home)).digest('hex').slice(0, 16));
   await fs.mkdir(place, { recursive: true, mode: 0o711 });
-  await fs.chmod(RELOCATED_ROOT, 0o711);
   await fs.chmod(place, 0o711);
   await fs.mkdir(home, { recursive: true, mode: 0o700 });
   const relocated = path.join(place, 'db');

@@ -2,7 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { RELOCATED_ROOT } from './data-place.js';
+import { RELOCATED_ROOT, relocatedRoot } from './data-place.js';
 import { canPassThrough, isOtherUser, type ServerUser } from './server-user.js';
 
 /**
@@ -91,8 +91,7 @@ export async function binariesFor(user: ServerUser, binaries: ServerBinaries): P
   const manifest = JSON.parse(await fs.readFile(path.join(binaries.root, '..', 'package.json'), 'utf8')) as { version: string };
   const copy = path.join(RELOCATED_ROOT, `postgres-${manifest.version}`);
   if (!existsSync(path.join(copy, 'bin', 'postgres'))) {
-    await fs.mkdir(RELOCATED_ROOT, { recursive: true, mode: 0o711 });
-    await fs.chmod(RELOCATED_ROOT, 0o711);
+    await relocatedRoot();
     // Copied aside and renamed into place: a command starting at the same moment sees all or nothing.
     const partial = `${copy}.${process.pid}.partial`;
     await fs.cp(binaries.root, partial, { recursive: true, verbatimSymlinks: true });
