@@ -106,6 +106,29 @@ describe.each(['notAccessible', 'notFound'] as Refusal[])(`a playlist whose item
     );
   });
 
+  it('refused, then the run interrupted: the invocation that continues the run does not ask for it again, and still names it', async () => {
+    const bad: Playlist = lib.playlists.find((p) => p.items.length > 0)!;
+    lib.refuseItems(bad.id, refusal);
+    const asked = () => s.emulator.requests.filter((r) => r.resource === 'playlistItems' && r.query.playlistId === bad.id).length;
+    // Ctrl-C once the videos pass has begun: every list, the refused one included, is behind.
+    const controller = new AbortController();
+    const onRequest = (info: RequestInfo) => {
+      if (info.resource === 'videos') controller.abort('SIGINT');
+    };
+    s.emulator.on('request', onRequest);
+    const first = await runInProcess(['pull', '--concurrency', '1'], s.ws.env, { signal: controller.signal });
+    s.emulator.off('request', onRequest);
+    expect(first.code, first.stderr).toBe(130);
+    expect(asked()).toBe(1);
+
+    const second = await runInProcess(['pull', '--json'], s.ws.env);
+    expect(second.code, second.stderr).toBe(0);
+    const summary = JSON.parse(second.stdout);
+    expect(summary).toMatchObject({ outcome: 'complete', resumed: true });
+    expect(summary.warnings).toEqual([expect.stringContaining(bad.id)]);
+    expect(asked()).toBe(1);
+  });
+
   it('the Liked list refused: skipped, never taken for a deleted playlist', async () => {
     const first = await runInProcess(['pull'], s.ws.env);
     expect(first.code, first.stderr).toBe(0);

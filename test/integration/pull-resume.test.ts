@@ -136,6 +136,30 @@ describe(`an interrupted pull continues where it stopped (${TEST_DATABASE})`, ()
     expectRefetchedOnly(s.emulator.requests, stops.flatMap((stop) => stop.partlyRead.map((p) => p.list)));
   });
 
+  it('a budget that runs out just as a partly read list is to be read again leaves it unfinished: the next pull reads it', async () => {
+    const expected = s.emulator.library.expectedMirror();
+    const first = await runInProcess(['pull', '--json', '--max-units', '7'], s.ws.env);
+    expect(first.code, first.stderr).toBe(75);
+    const stops = [await expectResumePointsMatchStoredPages()];
+    expect(stops[0]!.partlyRead.length).toBeGreaterThan(0);
+
+    // One unit: the list of playlists, read again; the budget ends before any items page.
+    const second = await runInProcess(['pull', '--json', '--max-units', '1'], s.ws.env);
+    expect(second.code, second.stderr).toBe(75);
+    expect(JSON.parse(second.stdout)).toMatchObject({ outcome: 'budget', unitsSpent: 1 });
+    await s.ws.withDb(async (db) => {
+      const points = await syncState(db);
+      for (const { list } of stops[0]!.partlyRead) expect(points.find((p) => p.playlist_youtube_id === list)?.done, String(list)).toBe(false);
+      stops.push(await interruption(db));
+    });
+
+    const last = await runInProcess(['pull', '--json'], s.ws.env);
+    expect(last.code, last.stderr).toBe(0);
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
+    const verified = stops.reduce((n, stop) => n + verificationUnits(stop, expected.playlists.length), 0);
+    expect(s.emulator.quota.used).toBe(minimumUnits(expected) + verified);
+  });
+
   it('Ctrl-C in the items pass: exit 130, nothing half-written; the next pull completes without refetching stored pages', async () => {
     const expected = s.emulator.library.expectedMirror();
     const controller = new AbortController();
@@ -191,5 +215,27 @@ describe(`an interrupted pull continues where it stopped (${TEST_DATABASE})`, ()
     expect(again.filter((id) => asked.includes(id))).toEqual([]);
     // Nothing but the videos was left: no list is read again.
     expect(s.emulator.quota.used).toBe(minimumUnits(expected));
+  });
+});
+
+describe(`a pull cut short keeps what it knew of the pages it did not reach (${TEST_DATABASE})`, () => {
+  it('after a complete pull, a run stopped by --max-units keeps every page’s etag: the pull that finishes the run gets a 304 for each unchanged page', async () => {
+    const s = await startScenario({ seed: 21, playlists: 8, items: 500, likes: 60 }, { playlistItemsEtags: 'stable', subscriptionsEtags: 'stable' });
+    try {
+      expect((await runInProcess(['pull'], s.ws.env)).code).toBe(0);
+      const cut = await runInProcess(['pull', '--max-units', '3'], s.ws.env);
+      expect(cut.code, cut.stderr).toBe(75);
+
+      const before = { units: s.emulator.quota.used, notModified: s.emulator.stats.notModified };
+      const last = await runInProcess(['pull', '--json'], s.ws.env);
+      expect(last.code, last.stderr).toBe(0);
+      const charged = s.emulator.quota.used - before.units;
+      const notModified = s.emulator.stats.notModified - before.notModified;
+      console.log(`[resume ${TEST_DATABASE}] after a cut run: ${notModified} of ${charged} answers were 304`);
+      expect(JSON.parse(last.stdout).changes.pagesNotModified).toBe(notModified);
+      expect(notModified).toBe(charged);
+    } finally {
+      await s.stop();
+    }
   });
 });
