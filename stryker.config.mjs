@@ -12,7 +12,10 @@ const config = {
   coverageAnalysis: 'perTest',
   concurrency: 2,
   timeoutMS: 60_000,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  // event-recorder writes each mutant's result as it is known (reports/mutation/events): a run
+  // stopped early still tells what it tested; the other reports are written only at the end.
+  reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
+  eventReporter: { baseDir: 'reports/mutation/events' },
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',

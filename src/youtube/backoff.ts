@@ -1,4 +1,7 @@
-/** Exponential backoff with full jitter (AWS's "full jitter"): spreads retries of parallel workers. */
+/**
+ * Exponential backoff with "equal jitter" (AWS's name for it): a wait between half the ceiling and
+ * the ceiling spreads the retries of parallel workers without ever retrying at once.
+ */
 export interface BackoffPolicy {
   /** Attempts per request, the first included. 8 keeps a run alive through 20% faults. */
   maxAttempts: number;
