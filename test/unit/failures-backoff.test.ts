@@ -18,6 +18,8 @@ describe('classify: what a failed request means for the run', () => {
     expect(classify(http(403, 'dailyLimitExceeded'))).toEqual({ kind: 'quota', reason: 'dailyLimitExceeded' });
     expect(classify(http(403, 'userRateLimitExceeded'))).toEqual({ kind: 'transient', reason: 'userRateLimitExceeded' });
     expect(classify(http(429))).toEqual({ kind: 'transient', reason: 'HTTP 429' });
+    // gaxios puts the status on the error itself when there is no response object.
+    expect(classify({ status: 429 })).toEqual({ kind: 'transient', reason: 'HTTP 429', retryAfterMs: undefined });
   });
 
   it('Retry-After is honoured in seconds or as a date, from fetch Headers or a plain object', () => {
@@ -60,6 +62,7 @@ describe('classify: what a failed request means for the run', () => {
     expect(classify(http(400, 'badRequest'))).toEqual({ kind: 'fatal', reason: 'badRequest', status: 400 });
     expect(classify(http(400))).toEqual({ kind: 'fatal', reason: 'HTTP 400', status: 400 });
     expect(classify({ response: { status: 400, data: { error: { status: 'INVALID_ARGUMENT' } } } })).toEqual({ kind: 'fatal', reason: 'INVALID_ARGUMENT', status: 400 });
+    expect(classify({ response: { status: 400, data: { error: { errors: [], status: 'INVALID_ARGUMENT' } } } })).toEqual({ kind: 'fatal', reason: 'INVALID_ARGUMENT', status: 400 });
     expect(classify({ message: 'invalid_grant' })).toEqual({ kind: 'invalidGrant' });
   });
 
