@@ -12,6 +12,9 @@ describe('isoDurationToSeconds', () => {
     expect(isoDurationToSeconds('P1DT2H')).toBe(93_600);
     expect(isoDurationToSeconds('P1W2D')).toBe(9 * 86_400);
     expect(isoDurationToSeconds('PT59.6S')).toBe(60);
+    expect(isoDurationToSeconds('PT1.25S')).toBe(1);
+    expect(isoDurationToSeconds('P10DT10H10M10S')).toBe(10 * 86_400 + 36_610);
+    expect(isoDurationToSeconds('P12W')).toBe(84 * 86_400);
     expect(isoDurationToSeconds('P0D')).toBe(0);
     expect(isoDurationToSeconds('PT0S')).toBe(0);
   });
