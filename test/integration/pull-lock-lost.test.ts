@@ -1,4 +1,3 @@
-import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestInfo } from '../fakes/youtube-emulator.js';
@@ -7,19 +6,13 @@ import { TEST_DATABASE } from '../support/database.js';
 import { INTACT, integrity } from '../support/failures.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 import { expectNoStackTrace, startScenario, type Scenario } from '../support/scenario.js';
-import { dataDirectory } from '../../src/db/data-place.js';
-import { connectionConfig, privateServerPaths } from '../../src/db/private-server.js';
 
 /**
  * Ends the backend that holds the pull lock, as a server admin (or a NAT, or a pooler) would:
  * from a plain connection, not through ytsync — no ytsync command starts or ends meanwhile.
  */
 async function terminateLockHolder(s: Scenario): Promise<number> {
-  const env = s.ws.env;
-  const config: pg.ClientConfig = env.DATABASE_URL
-    ? { connectionString: env.DATABASE_URL }
-    : connectionConfig(privateServerPaths(s.ws.home, dataDirectory(path.join(s.ws.home, 'db'))));
-  const client = new pg.Client(config);
+  const client = new pg.Client(s.ws.clientConfig());
   await client.connect();
   try {
     const { rows } = await client.query<{ ended: boolean }>(

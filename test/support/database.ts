@@ -4,6 +4,8 @@ import pg from 'pg';
 import { FileCredentialStore } from '../../src/auth/credential-store.js';
 import { loadConfig, type Env } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
+import { dataDirectory } from '../../src/db/data-place.js';
+import { connectionConfig, privateServerPaths } from '../../src/db/private-server.js';
 import type { YouTubeEmulator } from '../fakes/youtube-emulator.js';
 import { emulatorCredentials } from './credentials.js';
 import { killServer, seedPrivateDatabase, testRoot } from './private-server.js';
@@ -21,6 +23,8 @@ export interface Workspace {
   env: Env;
   /** Opens the mirror for assertions, as any ytsync command would (also while one runs). */
   withDb<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  /** How to reach the workspace's database as any PostgreSQL client would, not through ytsync. */
+  clientConfig(): pg.ClientConfig;
   /** Writes credentials as `ytsync login` would, with a refresh token the emulator issued. */
   seedCredentials(emulator: YouTubeEmulator): Promise<string>;
   cleanup(): Promise<void>;
@@ -63,6 +67,9 @@ export async function createWorkspace(emulator?: YouTubeEmulator): Promise<Works
       } finally {
         await database.close();
       }
+    },
+    clientConfig() {
+      return databaseUrl ? { connectionString: databaseUrl } : connectionConfig(privateServerPaths(home, dataDirectory(path.join(home, 'db'))));
     },
     async seedCredentials(emu) {
       const credentials = emulatorCredentials(emu);
