@@ -1,35 +1,48 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { playlists, playlistVideos } from '../db/schema.js';
-import type { PlaylistRecord } from '../youtube/records.js';
-import { uniqueById } from './sql.js';
+import type { Part, PlaylistRecord } from '../youtube/records.js';
+import { byMissingParts, uniqueById } from './sql.js';
 
 /** The mirror's playlists: written by the playlists pass, closed when they are gone. */
 
-/** Returns how many playlists are new to the mirror. */
+/** Which part of a playlists.list answer carries each detail the mirror keeps. */
+const DETAIL_PART = {
+  title: 'snippet',
+  description: 'snippet',
+  thumbnailUrl: 'snippet',
+  publishedAt: 'snippet',
+  privacyStatus: 'status',
+  itemCount: 'contentDetails',
+} as const satisfies Partial<Record<keyof typeof playlists.$inferInsert, Part>>;
+
+/**
+ * Returns how many playlists are new to the mirror. A playlist whose answer lacks a part keeps
+ * that part's stored columns (its title is not replaced by nothing): such playlists are written
+ * by a statement of their own that leaves those columns out.
+ */
 export async function upsertPlaylists(tx: Db, records: PlaylistRecord[]): Promise<number> {
-  if (records.length === 0) return 0;
-  const rows = uniqueById(records).map((p) => ({ ...p, kind: 'playlist', lastFetched: new Date(), removedAt: null }));
-  const changed = await tx
-    .insert(playlists)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: playlists.youtubeId,
-      set: {
-        title: sql`excluded.title`,
-        description: sql`excluded.description`,
-        privacyStatus: sql`excluded.privacy_status`,
-        itemCount: sql`excluded.item_count`,
-        thumbnailUrl: sql`excluded.thumbnail_url`,
-        publishedAt: sql`excluded.published_at`,
-        etag: sql`excluded.etag`,
-        lastFetched: sql`excluded.last_fetched`,
-        removedAt: sql`NULL`,
-      },
-      // No "only when different" here: playlists are few, and last_fetched is worth its nightly write.
-    })
-    .returning({ inserted: sql<boolean>`(xmax = 0)` });
-  return changed.filter((r) => r.inserted).length;
+  let inserted = 0;
+  for (const [absent, group] of byMissingParts(uniqueById(records))) {
+    const details = Object.entries(DETAIL_PART).filter(([, part]) => !absent.has(part)).map(([name]) => name as keyof typeof DETAIL_PART);
+    const rows = group.map(({ missingParts: _, ...p }) => ({ ...p, kind: 'playlist', lastFetched: new Date(), removedAt: null }));
+    const changed = await tx
+      .insert(playlists)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: playlists.youtubeId,
+        set: {
+          ...Object.fromEntries(details.map((name) => [name, sql.raw(`excluded.${playlists[name].name}`)])),
+          etag: sql`excluded.etag`,
+          lastFetched: sql`excluded.last_fetched`,
+          removedAt: sql`NULL`,
+        },
+        // No "only when different" here: playlists are few, and last_fetched is worth its nightly write.
+      })
+      .returning({ inserted: sql<boolean>`(xmax = 0)` });
+    inserted += changed.filter((r) => r.inserted).length;
+  }
+  return inserted;
 }
 
 /** The Liked videos list is not returned by playlists.list: it gets a row of its own kind. */

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { playlists, playlistVideos, videos } from '../db/schema.js';
 import type { VideoRecord } from '../youtube/records.js';
-import { column, counts, inLockOrder, iso, uniqueById } from './sql.js';
+import { byMissingParts, column, counts, inLockOrder, iso, uniqueById } from './sql.js';
 
 /**
  * Videos to detail in a run: every video a live item of a live list refers to, and the videos
@@ -56,13 +56,7 @@ export async function writeVideos(tx: Db, requested: string[], records: VideoRec
   let updated = 0;
   // Normally one statement; a video whose answer lacks a part is written by a statement that
   // leaves that part's columns as stored (its last known title is not replaced by nothing).
-  const groups = new Map<string, VideoRecord[]>();
-  for (const record of inLockOrder(uniqueById(records))) {
-    const key = (record.missingParts ?? []).join(',');
-    groups.set(key, [...(groups.get(key) ?? []), record]);
-  }
-  for (const [key, group] of groups) {
-    const absent = new Set(key.split(','));
+  for (const [absent, group] of byMissingParts(inLockOrder(uniqueById(records)))) {
     const columns = VIDEO_DETAIL_COLUMNS.filter((c) => !absent.has(c.part));
     const names = sql.raw(columns.map((c) => `, ${c.column}`).join(''));
     const values = columns.map((c) => sql`, ${column(group.map((v) => (c.key === 'publishedAt' ? iso(v.publishedAt) : v[c.key])), c.type)}`);

@@ -69,9 +69,9 @@ export async function pull(deps: PullDeps): Promise<PullSummary> {
   let failure: unknown;
   try {
     if (!run.channelId) {
-      const channel = await client.channelMine();
-      if (!channel) throw new YtsyncError('this Google account has no YouTube channel, so it has no playlists to mirror.', ExitCode.failure);
-      await recordChannel(db, run.id, channel);
+      const answer = await client.channelMine();
+      if (!answer) throw new YtsyncError('this Google account has no YouTube channel, so it has no playlists to mirror.', ExitCode.failure);
+      const channel = await recordChannel(db, run.id, answer);
       run.channelId = channel.channelId;
       run.likesPlaylistId = channel.likesPlaylistId;
       reporter.event(`account: ${channel.title ?? channel.channelId} (${channel.channelId})`);

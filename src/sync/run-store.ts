@@ -17,8 +17,21 @@ export async function openRun(db: Db): Promise<{ run: RunRow; resumed: boolean }
   return { run: created!, resumed: false };
 }
 
-export async function recordChannel(db: Db, runId: number, channel: ChannelRecord): Promise<void> {
-  await db.transaction(async (tx) => {
+/**
+ * Records the account's channel for the run and returns what the run goes by: an answer that
+ * left out a part keeps what the last answer about the same channel said (its title, its Liked
+ * list) instead of reading as "no title" or "likes hidden".
+ */
+export async function recordChannel(db: Db, runId: number, answer: ChannelRecord): Promise<ChannelRecord> {
+  return db.transaction(async (tx) => {
+    const [stored] = await tx.select().from(account).where(eq(account.id, 1));
+    const known = stored?.channelId === answer.channelId ? stored : undefined;
+    const lacks = new Set(answer.missingParts);
+    const channel: ChannelRecord = {
+      channelId: answer.channelId,
+      title: known && lacks.has('snippet') ? known.title : answer.title,
+      likesPlaylistId: known && lacks.has('contentDetails') ? known.likesPlaylistId : answer.likesPlaylistId,
+    };
     await tx
       .update(syncRuns)
       .set({ channelId: channel.channelId, likesPlaylistId: channel.likesPlaylistId })
@@ -31,6 +44,7 @@ export async function recordChannel(db: Db, runId: number, channel: ChannelRecor
         set: { channelId: channel.channelId, title: channel.title, likesPlaylistId: channel.likesPlaylistId, updatedAt: sql`now()` },
         setWhere: sql`(${account.channelId}, ${account.title}, ${account.likesPlaylistId}) IS DISTINCT FROM (excluded.channel_id, excluded.title, excluded.likes_playlist_id)`,
       });
+    return channel;
   });
 }
 

@@ -1,6 +1,6 @@
 import type { youtube_v3 } from '@googleapis/youtube';
 import { isoDurationToSeconds } from './duration.js';
-import type { ChannelRecord, ItemRecord, Placeholder, PlaylistRecord, SubscriptionRecord, VideoRecord } from './records.js';
+import type { ChannelRecord, ItemRecord, Part, Placeholder, PlaylistRecord, SubscriptionRecord, VideoRecord } from './records.js';
 
 type Thumbnails = youtube_v3.Schema$ThumbnailDetails | null | undefined;
 
@@ -28,9 +28,16 @@ function text(value: string | null | undefined): string | null {
   return value == null ? null : value.replaceAll('\u0000', '');
 }
 
+/** The parts of `item` an answer left out, if any (as a record's `missingParts`). */
+function missing(item: Partial<Record<Part, unknown>>, parts: readonly Part[]): { missingParts?: Part[] } {
+  const missingParts = parts.filter((part) => !item[part]);
+  return missingParts.length > 0 ? { missingParts } : {};
+}
+
 export function toChannel(item: youtube_v3.Schema$Channel): ChannelRecord {
   return {
     channelId: item.id ?? '',
+    ...missing(item, ['snippet', 'contentDetails']),
     title: text(item.snippet?.title),
     likesPlaylistId: item.contentDetails?.relatedPlaylists?.likes || null,
   };
@@ -40,6 +47,7 @@ export function toPlaylist(item: youtube_v3.Schema$Playlist): PlaylistRecord | n
   if (!item.id) return null;
   return {
     youtubeId: item.id,
+    ...missing(item, ['snippet', 'status', 'contentDetails']),
     title: text(item.snippet?.title),
     description: text(item.snippet?.description),
     privacyStatus: item.status?.privacyStatus ?? null,
@@ -85,10 +93,9 @@ export function toItem(item: youtube_v3.Schema$PlaylistItem, offset: number): It
 
 export function toVideo(item: youtube_v3.Schema$Video): VideoRecord | null {
   if (!item.id) return null;
-  const missingParts = (['snippet', 'contentDetails', 'status'] as const).filter((part) => !item[part]);
   return {
     youtubeId: item.id,
-    ...(missingParts.length > 0 ? { missingParts } : {}),
+    ...missing(item, ['snippet', 'contentDetails', 'status']),
     title: text(item.snippet?.title),
     description: text(item.snippet?.description),
     channelId: item.snippet?.channelId ?? null,

@@ -1,7 +1,12 @@
 /** What the sync keeps of each API object: plain values, ready for the database. */
 
+/** The parts ytsync asks for; each one carries some of an object's columns. */
+export type Part = 'snippet' | 'contentDetails' | 'status';
+
 export interface PlaylistRecord {
   youtubeId: string;
+  /** Parts the answer left out (a sane answer never does): their columns are unknown, not empty. */
+  missingParts?: Part[];
   title: string | null;
   description: string | null;
   privacyStatus: string | null;
@@ -32,16 +37,13 @@ export interface ItemRecord {
   thumbnailUrl: string | null;
 }
 
-/** The parts ytsync asks videos.list for; each one carries some of a video's columns. */
-export type VideoPart = 'snippet' | 'contentDetails' | 'status';
-
 export interface VideoRecord {
   youtubeId: string;
   /**
    * Parts the answer left out for this video (a sane answer never does): their columns are
    * unknown, not empty, so the stored values are kept.
    */
-  missingParts?: VideoPart[];
+  missingParts?: Part[];
   title: string | null;
   description: string | null;
   channelId: string | null;
@@ -55,6 +57,8 @@ export interface VideoRecord {
 
 export interface ChannelRecord {
   channelId: string;
+  /** As for playlists: a part left out says nothing about its columns. */
+  missingParts?: Part[];
   title: string | null;
   /** The Liked videos list ("LL"), absent when the account hides it. */
   likesPlaylistId: string | null;

@@ -44,7 +44,7 @@ const channels: Handler = ({ lib, query, quirks }) => {
   if (query.mine === 'true') found = lib.hasChannel;
   else if (query.id !== undefined) found = splitIds(query.id).includes(lib.channel.id);
   else throw apiErrors.noFilter('categoryId, forHandle, forUsername, id, managedByMe, mine');
-  const items = found ? [channelResource(lib)].map((full) => project(full, parts, etagOf(full, quirks.etagStyle))) : [];
+  const items = found ? [malformed(channelResource(lib), lib.malformed.get(lib.channel.id))].map((full) => project(full, parts, etagOf(full, quirks.etagStyle))) : [];
   return listBody('channels', items, { totalResults: items.length, resultsPerPage: maxResults }, { style: quirks.etagStyle });
 };
 
@@ -53,7 +53,7 @@ const playlists: Handler = ({ lib, query, quirks }) => {
   const maxResults = parseMaxResults(query.maxResults);
   const render = (p: Playlist): Json => {
     const { full, etag } = playlistResource(lib, p, quirks.playlistEtags, quirks.etagStyle);
-    return project(full, parts, etag);
+    return project(malformed(full, lib.malformed.get(p.id)), parts, etag);
   };
   if (query.id !== undefined) {
     // By id: the ones that exist, in the order asked; LL is not a "real" playlist here.

@@ -274,7 +274,7 @@ export function videoResource(v: Video): Json {
 
 export { ApiError };
 
-/** Applies Library.malform()'s damage to a rendered playlistItem or video (in place). */
+/** Applies Library.malform()'s damage to a rendered resource (in place). */
 export function malformed(full: Json, kinds: ReadonlySet<Malformation> | undefined): Json {
   if (!kinds) return full;
   const snippet = full.snippet as Json | undefined;
@@ -286,5 +286,6 @@ export function malformed(full: Json, kinds: ReadonlySet<Malformation> | undefin
   }
   if (kinds.has('noSnippet')) delete full.snippet;
   if (kinds.has('noContentDetails')) delete full.contentDetails;
+  if (kinds.has('noStatus')) delete full.status;
   return full;
 }

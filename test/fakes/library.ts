@@ -69,7 +69,7 @@ export type Refusal = 'notAccessible' | 'notFound';
  * Ways a resource can come back out of shape, for robustness tests: a playlist item or video
  * without its `snippet` or `contentDetails`, an item with no video id anywhere, `thumbnails: null`.
  */
-export type Malformation = 'noSnippet' | 'noContentDetails' | 'noVideoId' | 'nullThumbnails';
+export type Malformation = 'noSnippet' | 'noContentDetails' | 'noStatus' | 'noVideoId' | 'nullThumbnails';
 
 export interface ExpectedVideo {
   title: string;
@@ -307,14 +307,15 @@ export class Library {
   }
 
   /**
-   * From now on, the playlist item or video with this id is served malformed (by
-   * playlistItems.list or videos.list). The ground truth is unchanged: the item or video is
-   * still there, the API just describes it badly.
+   * From now on, the playlist item, video, playlist or channel with this id is served malformed
+   * (by playlistItems.list, videos.list, playlists.list or channels.list). The ground truth is
+   * unchanged: it is still there, the API just describes it badly.
    */
   malform(id: string, kind: Malformation): void {
-    const exists = this.videos.has(id) || [...this.playlists, this.likes].some((p) => p.items.some((it) => it.id === id));
-    if (!exists) throw new Error(`no item or video ${id}`);
-    if (kind === 'noVideoId' && this.videos.has(id)) throw new Error('noVideoId applies to playlist items');
+    const isItem = [...this.playlists, this.likes].some((p) => p.items.some((it) => it.id === id));
+    const exists = isItem || this.videos.has(id) || this.playlists.some((p) => p.id === id) || id === this.channel.id;
+    if (!exists) throw new Error(`no item, video, playlist or channel ${id}`);
+    if (kind === 'noVideoId' && !isItem) throw new Error('noVideoId applies to playlist items');
     const kinds = this.malformed.get(id) ?? new Set<Malformation>();
     kinds.add(kind);
     this.malformed.set(id, kinds);

@@ -102,7 +102,7 @@ describe(`malformed and extreme API data (${TEST_DATABASE})`, () => {
     expect(summary.changes.restarts).toBe(0);
     expect(first.stderr).not.toMatch(/unexpected/);
 
-    const expected = storable(lib.expectedMirror(), { playlistId: big.id, itemId: orphan.id, videoId: orphan.videoId });
+    let expected = storable(lib.expectedMirror(), { playlistId: big.id, itemId: orphan.id, videoId: orphan.videoId });
     const item = big.items[7]!; // a plain item, for the second pull
     const probe = [a.videoId, b.videoId, c.videoId, d.videoId];
     const read = () =>
@@ -141,11 +141,34 @@ describe(`malformed and extreme API data (${TEST_DATABASE})`, () => {
     lib.malform(d.videoId, 'noSnippet');
     lib.malform(d.videoId, 'noContentDetails');
     lib.malform(item.id, 'noSnippet');
+    // playlists.list: one playlist without any of its parts, another without its status.
+    const other = lib.playlists.find((p) => p !== big)!;
+    for (const part of ['noSnippet', 'noStatus', 'noContentDetails'] as const) lib.malform(big.id, part);
+    lib.malform(other.id, 'noStatus');
+    // channels.list without the parts that name the account and its Liked list; a liked video
+    // added since the first pull (at the end: no other item moves) shows whether it was still read.
+    lib.malform(lib.channel.id, 'noSnippet');
+    lib.malform(lib.channel.id, 'noContentDetails');
+    const newlyLiked = lib.playlists.flatMap((p) => p.items).find((it) => available(it) && !lib.likes.items.some((l) => l.videoId === it.videoId))!;
+    lib.addItem(lib.likes.id, newlyLiked.videoId, lib.likes.items.length);
+    const accountRow = () => ws.withDb(async (db) => ((await db.execute(sql`SELECT title, likes_playlist_id FROM account`)) as unknown as { rows: unknown[] }).rows);
+    const account1 = await accountRow();
+    expect(account1).toEqual([{ title: lib.channel.title, likes_playlist_id: 'LL' }]);
     const second = await runInProcess(['pull', '--json'], ws.env);
     expect(second.code, second.stderr).toBe(0);
-    expect(JSON.parse(second.stdout).changes).toMatchObject({ itemsChanged: 0, itemsRemoved: 0, videosUnavailable: 0 });
+    const summary2 = JSON.parse(second.stdout);
+    // The one item added is the like; nothing malformed reads as a change.
+    expect(summary2.changes).toMatchObject({ itemsChanged: 1, itemsRemoved: 0, videosUnavailable: 0 });
+    expect(summary2.warnings).toEqual([]);
+    expected = storable(lib.expectedMirror(), { playlistId: big.id, itemId: orphan.id, videoId: orphan.videoId });
     const after2 = await read();
     expect(after2.videos).toEqual(after1.videos);
     expect(after2.addedAt).toEqual(after1.addedAt);
+    // What a playlist answer left out is kept as stored, not replaced by nothing.
+    expect(after2.playlist).toEqual(after1.playlist);
+    const listed = (m: typeof after1.mirror) => m.playlists.filter((p) => p.kind === 'playlist');
+    expect(listed(after2.mirror)).toEqual(listed(after1.mirror));
+    expect(after2.mirror.items.some((i) => i.playlist === lib.likes.id && i.video === newlyLiked.videoId)).toBe(true);
+    expect(await accountRow()).toEqual(account1);
   });
 });
