@@ -90,7 +90,8 @@ export async function binariesFor(user: ServerUser, binaries: ServerBinaries): P
   if (!isOtherUser(user) || (await canPassThrough(user, binaries.root))) return binaries;
   const manifest = JSON.parse(await fs.readFile(path.join(binaries.root, '..', 'package.json'), 'utf8')) as { version: string };
   const copy = path.join(RELOCATED_ROOT, `postgres-${manifest.version}`);
-  if (!existsSync(path.join(copy, 'bin', 'postgres'))) {
+  const bin = (name: string) => path.join(copy, 'bin', name);
+  if (!existsSync(bin('postgres'))) {
     await relocatedRoot();
     // Copied aside and renamed into place: a command starting at the same moment sees all or nothing.
     const partial = `${copy}.${process.pid}.partial`;
@@ -100,10 +101,9 @@ export async function binariesFor(user: ServerUser, binaries: ServerBinaries): P
       await fs.rename(partial, copy);
     } catch (error) {
       await fs.rm(partial, { recursive: true, force: true });
-      if (!existsSync(path.join(copy, 'bin', 'postgres'))) throw error; // not another command's copy
+      if (!existsSync(bin('postgres'))) throw error; // not another command's copy
     }
   }
-  const bin = (name: string) => path.join(copy, 'bin', name);
   return { ...binaries, root: copy, initdb: bin('initdb'), postgres: bin('postgres') };
 }
 
