@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { playlistVideos } from '../db/schema.js';
 import type { ItemRecord } from '../youtube/records.js';
@@ -18,7 +18,8 @@ export interface ItemsWritten {
 }
 
 /**
- * One page of a playlist's items, in three statements. Videos first (the items point at them):
+ * One page of a playlist's items, in three statements (two when every video is new). Videos first
+ * (the items point at them):
  * - new videos get what the item shows of them (title, channel, publish date, thumbnail);
  * - known videos keep their values — videos.list is the authority — but a value still unknown
  *   is filled from the item: that is all a video left out of videos.list will ever get;
@@ -49,30 +50,8 @@ export async function writeItems(tx: Db, playlistId: number, records: ItemRecord
     )
     SELECT count(*)::int AS videos, count(unavailable_reason)::int AS hidden FROM discovered`,
   );
-  // Known videos in a statement of their own: its snapshot sees a video that a concurrent page
-  // inserted and committed while the insert above waited on it (the insert's snapshot does not,
-  // and that video would keep a channel or date this page could have filled).
-  const known = await counts<{ hidden: number }>(
-    tx,
-    sql`
-    WITH ${input}, hidden AS (
-      UPDATE videos v
-         SET unavailable_since = coalesce(v.unavailable_since, now()), unavailable_reason = input.reason, updated_at = now()
-        FROM input
-       WHERE v.youtube_id = input.youtube_id AND input.reason IS NOT NULL AND v.unavailable_reason IS DISTINCT FROM input.reason
-      RETURNING v.id
-    ), filled AS (
-      UPDATE videos v
-         SET channel_id = coalesce(v.channel_id, input.channel_id), channel_title = coalesce(v.channel_title, input.channel_title),
-             published_at = coalesce(v.published_at, input.published_at), thumbnail_url = coalesce(v.thumbnail_url, input.thumbnail_url),
-             updated_at = now()
-        FROM input
-       WHERE v.youtube_id = input.youtube_id AND input.reason IS NULL
-         AND ((v.channel_id IS NULL AND input.channel_id IS NOT NULL) OR (v.channel_title IS NULL AND input.channel_title IS NOT NULL)
-           OR (v.published_at IS NULL AND input.published_at IS NOT NULL) OR (v.thumbnail_url IS NULL AND input.thumbnail_url IS NOT NULL))
-    )
-    SELECT count(*)::int AS hidden FROM hidden`,
-  );
+  // Skipped when the insert created every video of the page (a first pull's pages): none was known.
+  const known = discovered.videos === videos.length ? { hidden: 0 } : await updateKnownVideos(tx, input);
   // A statement of its own, so its snapshot sees videos that a concurrent page committed
   // while the insert above waited on them (the insert's own snapshot does not).
   const itemsWritten = await counts<{ changed: number }>(
@@ -99,6 +78,36 @@ export async function writeItems(tx: Db, playlistId: number, records: ItemRecord
     SELECT count(*)::int AS changed FROM changed`,
   );
   return { itemsChanged: itemsWritten.changed, videosDiscovered: discovered.videos, videosHidden: discovered.hidden + known.hidden };
+}
+
+/**
+ * What a page tells of videos the mirror already had, in a statement of its own: its snapshot
+ * sees a video that a concurrent page inserted and committed while this page's insert waited on
+ * it (the insert's snapshot does not, and that video would keep a channel or date this page
+ * could have filled). Placeholders mark their video unavailable; other items fill what is unknown.
+ */
+async function updateKnownVideos(tx: Db, input: SQL): Promise<{ hidden: number }> {
+  return counts<{ hidden: number }>(
+    tx,
+    sql`
+    WITH ${input}, hidden AS (
+      UPDATE videos v
+         SET unavailable_since = coalesce(v.unavailable_since, now()), unavailable_reason = input.reason, updated_at = now()
+        FROM input
+       WHERE v.youtube_id = input.youtube_id AND input.reason IS NOT NULL AND v.unavailable_reason IS DISTINCT FROM input.reason
+      RETURNING v.id
+    ), filled AS (
+      UPDATE videos v
+         SET channel_id = coalesce(v.channel_id, input.channel_id), channel_title = coalesce(v.channel_title, input.channel_title),
+             published_at = coalesce(v.published_at, input.published_at), thumbnail_url = coalesce(v.thumbnail_url, input.thumbnail_url),
+             updated_at = now()
+        FROM input
+       WHERE v.youtube_id = input.youtube_id AND input.reason IS NULL
+         AND ((v.channel_id IS NULL AND input.channel_id IS NOT NULL) OR (v.channel_title IS NULL AND input.channel_title IS NOT NULL)
+           OR (v.published_at IS NULL AND input.published_at IS NOT NULL) OR (v.thumbnail_url IS NULL AND input.thumbnail_url IS NOT NULL))
+    )
+    SELECT count(*)::int AS hidden FROM hidden`,
+  );
 }
 
 /**
