@@ -238,4 +238,43 @@ describe(`a pull cut short keeps what it knew of the pages it did not reach (${T
       await s.stop();
     }
   });
+
+  it('a playlist missing from one reading of playlists.list and back before the run ends: its items are live again, though every page of it is a 304', async () => {
+    const s = await startScenario({ seed: 21, playlists: 8, items: 500, likes: 60 }, { playlistItemsEtags: 'stable', subscriptionsEtags: 'stable' });
+    try {
+      expect((await runInProcess(['pull'], s.ws.env)).code).toBe(0);
+      const lib = s.emulator.library;
+      const at = lib.playlists.findIndex((p) => p.items.length > 50);
+      const gone = lib.playlists[at]!;
+      lib.deletePlaylist(gone.id);
+      // The cut run reads the whole playlists list (channel, playlists, subscriptions: 3 units)
+      // and closes the missing playlist with its items, then stops.
+      const cut = await runInProcess(['pull', '--max-units', '3'], s.ws.env);
+      expect(cut.code, cut.stderr).toBe(75);
+      const liveItemsOf = (id: string) =>
+        s.ws.withDb(async (db) => {
+          const [row] = await rows<{ n: number }>(
+            db,
+            sql`SELECT count(*)::int AS n FROM playlist_videos pv JOIN playlists p ON p.id = pv.playlist_id
+                 WHERE p.youtube_id = ${id} AND pv.removed_at IS NULL`,
+          );
+          return row!.n;
+        });
+      expect(await liveItemsOf(gone.id)).toBe(0);
+
+      lib.addPlaylist({ ...gone, at });
+      const since = s.emulator.requests.length;
+      const last = await runInProcess(['pull', '--json'], s.ws.env);
+      expect(last.code, last.stderr).toBe(0);
+      const pages = s.emulator.requests.slice(since).filter((r) => r.resource === 'playlistItems' && r.query.playlistId === gone.id);
+      expect(pages.length).toBeGreaterThan(1);
+      expect(pages.every((r) => r.notModified)).toBe(true);
+      expect(await liveItemsOf(gone.id)).toBe(gone.items.length);
+      // …and counted as the changes they are (the summary and cron's report say so).
+      expect(JSON.parse(last.stdout).changes.itemsChanged).toBe(gone.items.length);
+      await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), lib.expectedMirror()));
+    } finally {
+      await s.stop();
+    }
+  });
 });
