@@ -251,15 +251,7 @@ describe(`a pull cut short keeps what it knew of the pages it did not reach (${T
       // and closes the missing playlist with its items, then stops.
       const cut = await runInProcess(['pull', '--max-units', '3'], s.ws.env);
       expect(cut.code, cut.stderr).toBe(75);
-      const liveItemsOf = (id: string) =>
-        s.ws.withDb(async (db) => {
-          const [row] = await rows<{ n: number }>(
-            db,
-            sql`SELECT count(*)::int AS n FROM playlist_videos pv JOIN playlists p ON p.id = pv.playlist_id
-                 WHERE p.youtube_id = ${id} AND pv.removed_at IS NULL`,
-          );
-          return row!.n;
-        });
+      const liveItemsOf = (id: string) => s.ws.withDb((db) => storedItemCount(db, id, { live: true }));
       expect(await liveItemsOf(gone.id)).toBe(0);
 
       lib.addPlaylist({ ...gone, at });

@@ -52,11 +52,12 @@ export async function syncState(db: Db): Promise<StateRow[]> {
   );
 }
 
-/** Items of a playlist stored in the mirror (live or not). */
-export async function storedItemCount(db: Db, playlistYoutubeId: string): Promise<number> {
+/** Items of a playlist stored in the mirror: all of them, or with `live` only those not marked removed. */
+export async function storedItemCount(db: Db, playlistYoutubeId: string, { live = false } = {}): Promise<number> {
   const [row] = await rows<{ n: number }>(
     db,
-    sql`SELECT count(*)::int AS n FROM playlist_videos pv JOIN playlists p ON p.id = pv.playlist_id WHERE p.youtube_id = ${playlistYoutubeId}`,
+    sql`SELECT count(*)::int AS n FROM playlist_videos pv JOIN playlists p ON p.id = pv.playlist_id
+         WHERE p.youtube_id = ${playlistYoutubeId} AND (${!live} OR pv.removed_at IS NULL)`,
   );
   return row!.n;
 }
