@@ -150,3 +150,42 @@ describe(`a list that keeps changing while being read (${TEST_DATABASE})`, () =>
     await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), lib.expectedMirror()));
   });
 });
+
+/**
+ * An invocation that continues a run reads the playlists list again (SPEC.md "Resume"). That
+ * read is not a restart: a run continued many times must keep its restarts for a list that does
+ * change while being read.
+ */
+describe(`a run continued several times (${TEST_DATABASE})`, () => {
+  it('keeps its restarts: the playlists list changing during the last invocation is read again and the deleted playlist removed', async () => {
+    const s = await startScenario({ seed: 31, playlists: 60, items: 300, likes: 10 });
+    try {
+      const lib = s.emulator.library;
+      expect((await runInProcess(['pull'], s.ws.env)).code).toBe(0);
+      // Two invocations cut short in the items pass, each after reading the playlists list (2 pages).
+      for (const budget of ['6', '4']) {
+        const cut = await runInProcess(['pull', '--json', '--max-units', budget], s.ws.env);
+        expect(cut.code, cut.stderr).toBe(75);
+        expect(JSON.parse(cut.stdout).outcome).toBe('budget');
+      }
+      const deleted = lib.playlists[5]!;
+      let churned = false;
+      const churn = (info: RequestInfo) => {
+        // Its first page (a 304 as often as not: the playlists' etags are stable).
+        if (churned || info.resource !== 'playlists' || info.query.pageToken || ![200, 304].includes(info.status)) return;
+        churned = true;
+        lib.deletePlaylist(deleted.id);
+      };
+      s.emulator.on('request', churn);
+      const last = await runInProcess(['pull', '--json'], s.ws.env);
+      s.emulator.off('request', churn);
+      expect(last.code, last.stderr).toBe(0);
+      expect(churned).toBe(true);
+      const summary = JSON.parse(last.stdout);
+      expect(summary).toMatchObject({ outcome: 'complete', resumed: true, warnings: [], changes: { restarts: 1, playlistsRemoved: 1 } });
+      await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), lib.expectedMirror()));
+    } finally {
+      await s.stop();
+    }
+  });
+});
