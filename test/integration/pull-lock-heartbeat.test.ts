@@ -10,8 +10,9 @@ import { createWorkspace, TEST_DATABASE, type Workspace } from '../support/datab
  * that forgot the connection does: nothing is closed, nothing more arrives in either direction.
  */
 async function partitionableHop(server: pg.ClientConfig): Promise<{ config: pg.ClientConfig; silence(): void; close(): Promise<void> }> {
-  const target: net.NetConnectOpts = server.connectionString
-    ? { host: new URL(server.connectionString).hostname, port: Number(new URL(server.connectionString).port || 5432) }
+  const url = server.connectionString ? new URL(server.connectionString) : undefined;
+  const target: net.NetConnectOpts = url
+    ? { host: url.hostname, port: Number(url.port || 5432) }
     : { path: `${server.host}/.s.PGSQL.${server.port ?? 5432}` };
   const sockets = new Set<net.Socket>();
   let silent = false;
@@ -26,7 +27,6 @@ async function partitionableHop(server: pg.ClientConfig): Promise<{ config: pg.C
   });
   await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
   const { port } = hop.address() as net.AddressInfo;
-  const url = server.connectionString ? new URL(server.connectionString) : undefined;
   const config: pg.ClientConfig = {
     host: '127.0.0.1',
     port,
