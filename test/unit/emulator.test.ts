@@ -25,7 +25,7 @@ async function pageAll(path: string): Promise<Body[]> {
   do {
     const { status, body } = await api(`${path}&maxResults=50${pageToken ? `&pageToken=${pageToken}` : ''}`);
     expect(status).toBe(200);
-    out.push(...(body.items as Body[]));
+    out.push(...((body.items ?? []) as Body[])); // a page of hidden likes only has none
     pageToken = body.nextPageToken as string | undefined;
   } while (pageToken);
   return out;
@@ -170,7 +170,7 @@ describe('API surface', () => {
   });
 
   it('WL/HL are empty, unknown playlists are 404 playlistNotFound', async () => {
-    expect((await api('playlistItems?playlistId=WL&part=id')).body.items).toEqual([]);
+    expect((await api('playlistItems?playlistId=WL&part=id')).body).not.toHaveProperty('items'); // an empty answer leaves it out
     const r = await api('playlistItems?playlistId=PLdoesnotexist&part=id');
     expect(r.status).toBe(404);
     expect(r.body.error.errors[0]).toMatchObject({ reason: 'playlistNotFound', domain: 'youtube.playlistItem' });
@@ -230,7 +230,7 @@ describe('API surface', () => {
     expect(both.body.error.errors[0].reason).toBe('incompatibleParameters');
     // And an available video can be left out as well: leaving out proves nothing.
     lib.hideFromVideosList(ids[0]!);
-    expect((await api(`videos?part=id&id=${ids[0]}`)).body.items).toEqual([]);
+    expect((await api(`videos?part=id&id=${ids[0]}`)).body).not.toHaveProperty('items');
     expect(lib.expectedMirror().unavailableVideoIds).toContain(ids[0]);
   });
 
