@@ -20,15 +20,16 @@ describe.each(['volatile', 'stable'] as const)(`pull mirrors a library exactly (
 
   it('first pull: exact mirror at the minimum quota; second pull: zero changes, no row rewritten, every unit counted alike', async () => {
     s = await startScenario(
-      { seed: 11, playlists: 55, items: 1400, likes: 120, deletedRate: 0.04, privateRate: 0.04, duplicateRate: 0.03 },
+      { seed: 11, playlists: 55, items: 1400, likes: 120, subscriptions: 130, deletedRate: 0.04, privateRate: 0.04, duplicateRate: 0.03 },
       { playlistItemsEtags: listEtags, subscriptionsEtags: listEtags },
     );
     const { emulator, ws } = s;
     const expected = emulator.library.expectedMirror();
     const totalItems = Object.values(expected.items).reduce((n, list) => n + list.length, 0);
     expect(totalItems).toBeGreaterThanOrEqual(1000);
-    // More than a page of playlists and of some lists' items: each page its own etag, its own 304.
+    // More than a page of playlists, subscriptions and some lists' items: each page its own etag, its own 304.
     expect(expected.playlists.length).toBeGreaterThan(50);
+    expect(expected.subscriptions.length).toBeGreaterThan(50);
     expect(Object.values(expected.items).some((list) => list.length > 100)).toBe(true);
     expect(expected.unavailableVideoIds.length).toBeGreaterThan(0);
 
