@@ -46,4 +46,29 @@ describe(`20% faults (${TEST_DATABASE})`, () => {
       expectExactMirror(await readMirror(db), expected);
     });
   });
+
+  it('a page that fails every attempt: exit 1 after the last one, one line naming it, every unit counted; the next pull finishes exactly', async () => {
+    // One worker, so that the queued failures are all one request's attempts.
+    emulator.faults.failNext(8, '503', 'playlistItems');
+    const failed = await runInProcess(['pull', '--json', '--concurrency', '1'], ws.env);
+    expect(failed.code, failed.stderr).toBe(1);
+    const lastLine = failed.stderr.trim().split('\n').at(-1)!;
+    expect(lastLine).toMatch(/^ytsync: playlistItems\.list kept failing \(backendError\) after 8 attempts; progress is saved, run `ytsync pull` again later\.$/);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    expect(failed.stderr.match(/retrying in/g)).toHaveLength(7);
+    expect(emulator.faults.pending).toBe(0);
+    expect(JSON.parse(failed.stdout)).toEqual({ outcome: 'failed', exitCode: 1, error: lastLine.slice('ytsync: '.length) });
+    // The failed run's units, the eight attempts included, are what YouTube charged.
+    const status = JSON.parse((await runInProcess(['status', '--json'], ws.env)).stdout);
+    expect(status.lastRun).toMatchObject({ outcome: 'failed', unitsSpent: emulator.quota.used });
+    await ws.withDb(async (db) => {
+      expect(await ledgerUnits(db)).toBe(emulator.quota.used);
+      expect(await integrity(db)).toEqual(INTACT);
+    });
+
+    const again = await runInProcess(['pull', '--json'], ws.env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'complete', resumed: true });
+    await ws.withDb(async (db) => expectExactMirror(await readMirror(db), emulator.library.expectedMirror()));
+  });
 });
