@@ -132,6 +132,25 @@ describe(`authorization during pull (${TEST_DATABASE})`, () => {
     expect(result.stderr + result.stdout).not.toContain(s.refreshToken);
   });
 
+  it('a 401 on a request is answered by one refresh and the request again; a second 401 right after it exits 3 with a login hint', async () => {
+    // Once: the access token is dropped and refreshed, the request sent again, the pull completes.
+    s.emulator.faults.failNext(1, '401', 'playlistItems');
+    const once = await runInProcess(['pull'], s.ws.env);
+    expect(once.code, once.stderr).toBe(0);
+    // One refresh to start with (login leaves no access token), one after the 401.
+    expect(s.emulator.oauth.stats.refreshes).toBe(2);
+    await s.ws.withDb(async (db) => expectExactMirror(await readMirror(db), s.emulator.library.expectedMirror()));
+
+    // Twice in a row for one request: the freshly refreshed token is refused too — no loop.
+    s.emulator.faults.failNext(2, '401', 'playlistItems');
+    const twice = await runInProcess(['pull', '--concurrency', '1'], s.ws.env);
+    expect(twice.code, twice.stderr).toBe(3);
+    const lines = twice.stderr.trim().split('\n').filter((l) => l.startsWith('ytsync:'));
+    expect(lines).toEqual(['ytsync: YouTube refused a freshly refreshed access token. Run `ytsync login` again.']);
+    expectNoStackTrace(twice.stderr);
+    expect(s.emulator.faults.pending).toBe(0);
+  });
+
   it('exits 3 without asking YouTube when the token was revoked before the first pull', async () => {
     s.emulator.oauth.revoke(s.refreshToken);
     const result = await runInProcess(['pull'], s.ws.env);
