@@ -6,7 +6,9 @@ import { mulberry32 } from './rng.js';
 
 export type FaultKind =
   | '500' | '503' | 'reset' | '429' | 'rateLimitExceeded' | 'userRateLimitExceeded'
-  | 'quotaExceeded' | 'invalidPageToken' | '401';
+  | 'quotaExceeded' | 'invalidPageToken' | '401'
+  /** 400 badRequest: YouTube calls the request itself wrong (retrying cannot help). */
+  | 'badRequest';
 
 export interface FaultConfig {
   /** Added to every API request (setTimeout, never a busy wait). */

@@ -346,5 +346,6 @@ function faultError(kind: Exclude<FaultKind, 'reset' | '401'>, variant: QuotaVar
     case 'userRateLimitExceeded': return apiErrors.userRateLimitExceeded();
     case 'quotaExceeded': return apiErrors.quota(variant);
     case 'invalidPageToken': return apiErrors.invalidPageToken();
+    case 'badRequest': return apiErrors.tooManyIds();
   }
 }

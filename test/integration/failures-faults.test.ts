@@ -71,4 +71,19 @@ describe(`20% faults (${TEST_DATABASE})`, () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'complete', resumed: true });
     await ws.withDb(async (db) => expectExactMirror(await readMirror(db), emulator.library.expectedMirror()));
   });
+
+  it('a request YouTube calls bad (400): exit 1 at once with one line naming it, not retried; the next pull finishes exactly', async () => {
+    emulator.faults.failNext(1, 'badRequest', 'videos');
+    const failed = await runInProcess(['pull', '--json'], ws.env);
+    expect(failed.code, failed.stderr).toBe(1);
+    expect(failed.stderr.trim().split('\n').at(-1)).toBe('ytsync: videos.list failed: badRequest');
+    expect(failed.stderr).not.toMatch(/retrying in|\n\s+at /);
+    expect(emulator.requests.filter((r) => r.status === 400)).toHaveLength(1);
+    const status = JSON.parse((await runInProcess(['status', '--json'], ws.env)).stdout);
+    expect(status.lastRun).toMatchObject({ outcome: 'failed', unitsSpent: emulator.quota.used });
+
+    const again = await runInProcess(['pull', '--json'], ws.env);
+    expect(again.code, again.stderr).toBe(0);
+    await ws.withDb(async (db) => expectExactMirror(await readMirror(db), emulator.library.expectedMirror()));
+  });
 });
