@@ -289,5 +289,6 @@ export function malformed(full: Json, kinds: ReadonlySet<Malformation> | undefin
   if (kinds.has('noSnippet')) delete full.snippet;
   if (kinds.has('noContentDetails')) delete full.contentDetails;
   if (kinds.has('noStatus')) delete full.status;
+  if (kinds.has('noId')) delete full.id;
   return full;
 }

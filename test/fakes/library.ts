@@ -69,7 +69,7 @@ export type Refusal = 'notAccessible' | 'notFound';
  * Ways a resource can come back out of shape, for robustness tests: a playlist item or video
  * without its `snippet` or `contentDetails`, an item with no video id anywhere, `thumbnails: null`.
  */
-export type Malformation = 'noSnippet' | 'noContentDetails' | 'noStatus' | 'noVideoId' | 'nullThumbnails';
+export type Malformation = 'noId' | 'noSnippet' | 'noContentDetails' | 'noStatus' | 'noVideoId' | 'nullThumbnails';
 
 export interface ExpectedVideo {
   title: string;
@@ -315,7 +315,7 @@ export class Library {
     const isItem = [...this.playlists, this.likes].some((p) => p.items.some((it) => it.id === id));
     const exists = isItem || this.videos.has(id) || this.playlists.some((p) => p.id === id) || id === this.channel.id;
     if (!exists) throw new Error(`no item, video, playlist or channel ${id}`);
-    if (kind === 'noVideoId' && !isItem) throw new Error('noVideoId applies to playlist items');
+    if ((kind === 'noVideoId' || kind === 'noId') && !isItem) throw new Error(`${kind} applies to playlist items`);
     const kinds = this.malformed.get(id) ?? new Set<Malformation>();
     kinds.add(kind);
     this.malformed.set(id, kinds);

@@ -30,19 +30,21 @@ function graphemes(s: string): number {
 /**
  * What a correct mirror holds when the API served these malformations: PostgreSQL text cannot
  * hold NUL, so that one character is dropped (documented in src/youtube/mappers.ts); an item
- * with no video id at all cannot be stored (nor its video, if nothing else uses it).
+ * with no video id, or no id of its own, cannot be stored (nor its video, if nothing else uses it).
  */
-function storable(expected: ExpectedMirror, orphan: { playlistId: string; itemId: string; videoId: string }): ExpectedMirror {
+function storable(expected: ExpectedMirror, playlistId: string, unstorable: Item[]): ExpectedMirror {
   const clean = (s: string) => s.replaceAll('\u0000', '');
-  const items = { ...expected.items, [orphan.playlistId]: expected.items[orphan.playlistId]!.filter((i) => i.itemId !== orphan.itemId) };
-  const stillUsed = Object.values(items).some((list) => list.some((i) => i.videoId === orphan.videoId));
+  const dropped = new Set(unstorable.map((it) => it.id));
+  const items = { ...expected.items, [playlistId]: expected.items[playlistId]!.filter((i) => !dropped.has(i.itemId)) };
+  const used = new Set(Object.values(items).flatMap((list) => list.map((i) => i.videoId)));
+  const orphaned = new Set(unstorable.map((it) => it.videoId).filter((id) => !used.has(id)));
   return {
     ...expected,
     items,
     playlists: expected.playlists.map((p) => ({ ...p, title: clean(p.title), description: clean(p.description) })),
     availableVideos: Object.fromEntries(
       Object.entries(expected.availableVideos)
-        .filter(([id]) => stillUsed || id !== orphan.videoId)
+        .filter(([id]) => !orphaned.has(id))
         .map(([id, v]) => [id, { ...v, title: clean(v.title), description: clean(v.description) }]),
     ),
   };
@@ -71,8 +73,10 @@ describe(`malformed and extreme API data (${TEST_DATABASE})`, () => {
     const [a, b, c, d] = big.items.filter(available).slice(10, 14) as [Item, Item, Item, Item];
     const liked = lib.likes.items.find(available)!;
     const orphan = big.items[60]!; // on the second page
+    const nameless = big.items[75]!; // served without its own id, on the same page
     expect([hidden, a, b, c, d, liked].every(Boolean)).toBe(true);
     expect([hidden, a, b, c, d].map((i) => i.id)).not.toContain(orphan.id);
+    expect([hidden, a, b, c, d].map((i) => i.id)).not.toContain(nameless.id);
 
     // ---- first pull: malformed from the start ------------------------------------------------
     lib.malform(a.id, 'noSnippet');
@@ -83,6 +87,7 @@ describe(`malformed and extreme API data (${TEST_DATABASE})`, () => {
     lib.malform(liked.id, 'nullThumbnails');
     lib.malform(d.videoId, 'nullThumbnails'); // videos.list: thumbnails null
     lib.malform(orphan.id, 'noVideoId');
+    lib.malform(nameless.id, 'noId');
     // No snippet, so no position of its own, on a later page: its place is counted from the page's offset.
     const later = big.items.slice(70).find(available)!;
     lib.malform(later.id, 'noSnippet');
@@ -102,7 +107,7 @@ describe(`malformed and extreme API data (${TEST_DATABASE})`, () => {
     expect(summary.changes.restarts).toBe(0);
     expect(first.stderr).not.toMatch(/unexpected/);
 
-    let expected = storable(lib.expectedMirror(), { playlistId: big.id, itemId: orphan.id, videoId: orphan.videoId });
+    let expected = storable(lib.expectedMirror(), big.id, [orphan, nameless]);
     const item = big.items[7]!; // a plain item, for the second pull
     const probe = [a.videoId, b.videoId, c.videoId, d.videoId];
     const read = () =>
@@ -131,6 +136,7 @@ describe(`malformed and extreme API data (${TEST_DATABASE})`, () => {
     expect(after1.videos.get(d.videoId)!.thumbnail_url).toBe(largestThumbnail(d.videoId));
     expect(after1.playlist).toEqual({ title: lib.getPlaylist(big.id)!.title, description: 'NUL  in a playlist description' });
     expect(after1.mirror.items.find((i) => i.youtube_id === orphan.id)).toBeUndefined();
+    expect(after1.mirror.items.find((i) => i.youtube_id === nameless.id)).toBeUndefined();
     // The items after it keep their real positions (61, 62…), not shifted up.
     expect(after1.mirror.items.find((i) => i.youtube_id === big.items[61]!.id)?.position).toBe(61);
     expect(after1.addedAt).not.toBeNull();
@@ -141,10 +147,15 @@ describe(`malformed and extreme API data (${TEST_DATABASE})`, () => {
     lib.malform(d.videoId, 'noSnippet');
     lib.malform(d.videoId, 'noContentDetails');
     lib.malform(item.id, 'noSnippet');
-    // playlists.list: one playlist without any of its parts, another without its status.
+    // An item leaves the list that holds the nameless one: the read still marks it removed (an
+    // item without an id must not make the read's evidence unusable).
+    const leaving = big.items.at(-1)!;
+    expect([a, b, c, d, hidden, orphan, nameless, item].map((i) => i.id)).not.toContain(leaving.id);
+    lib.removeItem(big.id, leaving.id);
+    // playlists.list: one playlist without any of its parts, the big one without its status.
     const other = lib.playlists.find((p) => p !== big)!;
-    for (const part of ['noSnippet', 'noStatus', 'noContentDetails'] as const) lib.malform(big.id, part);
-    lib.malform(other.id, 'noStatus');
+    for (const part of ['noSnippet', 'noStatus', 'noContentDetails'] as const) lib.malform(other.id, part);
+    lib.malform(big.id, 'noStatus');
     // channels.list without the parts that name the account and its Liked list; a liked video
     // added since the first pull (at the end: no other item moves) shows whether it was still read.
     lib.malform(lib.channel.id, 'noSnippet');
@@ -157,17 +168,17 @@ describe(`malformed and extreme API data (${TEST_DATABASE})`, () => {
     const second = await runInProcess(['pull', '--json'], ws.env);
     expect(second.code, second.stderr).toBe(0);
     const summary2 = JSON.parse(second.stdout);
-    // The one item added is the like; nothing malformed reads as a change.
-    expect(summary2.changes).toMatchObject({ itemsChanged: 1, itemsRemoved: 0, videosUnavailable: 0 });
+    // The one item added is the like, the one removed the last of the big list; nothing
+    // malformed reads as a change.
+    expect(summary2.changes).toMatchObject({ itemsChanged: 1, itemsRemoved: 1, videosUnavailable: 0 });
     expect(summary2.warnings).toEqual([]);
-    expected = storable(lib.expectedMirror(), { playlistId: big.id, itemId: orphan.id, videoId: orphan.videoId });
+    expected = storable(lib.expectedMirror(), big.id, [orphan, nameless]);
     const after2 = await read();
     expect(after2.videos).toEqual(after1.videos);
     expect(after2.addedAt).toEqual(after1.addedAt);
-    // What a playlist answer left out is kept as stored, not replaced by nothing.
+    // What a playlist answer left out is kept as stored, not replaced by nothing (read() holds
+    // every playlist's title, description, privacy and count to the library's).
     expect(after2.playlist).toEqual(after1.playlist);
-    const listed = (m: typeof after1.mirror) => m.playlists.filter((p) => p.kind === 'playlist');
-    expect(listed(after2.mirror)).toEqual(listed(after1.mirror));
     expect(after2.mirror.items.some((i) => i.playlist === lib.likes.id && i.video === newlyLiked.videoId)).toBe(true);
     expect(await accountRow()).toEqual(account1);
   });
