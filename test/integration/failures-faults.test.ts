@@ -55,7 +55,14 @@ describe(`20% faults (${TEST_DATABASE})`, () => {
     const lastLine = failed.stderr.trim().split('\n').at(-1)!;
     expect(lastLine).toMatch(/^ytsync: playlistItems\.list kept failing \(backendError\) after 8 attempts; progress is saved, run `ytsync pull` again later\.$/);
     expect(failed.stderr).not.toMatch(/\n\s+at /);
-    expect(failed.stderr.match(/retrying in/g)).toHaveLength(7);
+    // Seven waits, each within its equal-jitter band: half to all of 250 ms × 2^(retry − 1).
+    const waits = [...failed.stderr.matchAll(/retrying in ([\d.]+) s \(attempt (\d)\)/g)].map((m) => ({ ms: Number(m[1]) * 1000, attempt: Number(m[2]) }));
+    expect(waits.map((w) => w.attempt)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    for (const { ms, attempt } of waits) {
+      const ceiling = 250 * 2 ** (attempt - 2);
+      expect(ms).toBeGreaterThanOrEqual(ceiling / 2 - 50); // printed to 0.1 s
+      expect(ms).toBeLessThanOrEqual(ceiling + 50);
+    }
     expect(emulator.faults.pending).toBe(0);
     expect(JSON.parse(failed.stdout)).toEqual({ outcome: 'failed', exitCode: 1, error: lastLine.slice('ytsync: '.length) });
     // The failed run's units, the eight attempts included, are what YouTube charged.
