@@ -4,7 +4,8 @@ import { TEST_DATABASE } from '../support/database.js';
 import { ledgerUnits } from '../support/failures.js';
 import { expectExactMirror, readMirror } from '../support/mirror.js';
 import { minimumUnits, rowWrites } from '../support/quota.js';
-import { startScenario, type Scenario } from '../support/scenario.js';
+import { rows, startScenario, type Scenario } from '../support/scenario.js';
+import { sql } from 'drizzle-orm';
 
 /**
  * The mirror, exact at the minimum quota; an unchanged night rewrites no row and costs what it
@@ -55,6 +56,15 @@ describe.each(['volatile', 'stable'] as const)(`pull mirrors a library exactly (
     });
 
     await ws.withDb(async (db) => expectExactMirror(await readMirror(db), expected));
+    // What each unavailable video became, as its items showed it: "Deleted video" or "Private video".
+    const became = await ws.withDb((db) =>
+      rows<{ youtube_id: string; unavailable_reason: string }>(db, sql`SELECT youtube_id, unavailable_reason FROM videos WHERE unavailable_since IS NOT NULL`),
+    );
+    const status = (id: string) => (emulator.library.getVideo(id)?.status === 'private' ? 'private' : 'deleted');
+    expect(Object.fromEntries(became.map((v) => [v.youtube_id, v.unavailable_reason]))).toEqual(
+      Object.fromEntries(expected.unavailableVideoIds.map((id) => [id, status(id)])),
+    );
+    expect(new Set(became.map((v) => v.unavailable_reason))).toEqual(new Set(['deleted', 'private']));
 
     const writesBefore = await ws.withDb(rowWrites);
     const ledgerBefore = await ws.withDb(ledgerUnits);
